@@ -1,0 +1,112 @@
+package dev.malt.server.logging;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a master's log lines and its workers' output end up: stderr, or the {@code logto} file.
+ * Only this class holds the file open, so reopening it for logrotate is one call, and it is reopened
+ * on every reload too (uWSGI forgets {@code logto} there; Malt does not).
+ */
+public final class LogSink {
+
+    private final Path file;
+    private OutputStream out;
+
+    private LogSink(Path file, OutputStream out) {
+        this.file = file;
+        this.out = out;
+    }
+
+    public static LogSink stderr() {
+        return new LogSink(null, new FileOutputStream(java.io.FileDescriptor.err));
+    }
+
+    public static LogSink file(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return new LogSink(file, new FileOutputStream(file.toFile(), true));
+    }
+
+    /** Writes whole lines only, so master and worker lines never interleave mid-line. */
+    public synchronized void writeLine(byte[] bytes, int offset, int length) {
+        try {
+            out.write(bytes, offset, length);
+            if (length == 0 || bytes[offset + length - 1] != '\n') {
+                out.write('\n');
+            }
+            out.flush();
+        } catch (IOException e) {
+            // Nowhere left to report it; stderr is the last resort.
+            System.err.println("malt: cannot write log: " + e.getMessage());
+        }
+    }
+
+    /** Closes and reopens the log file (after logrotate moved it). No-op for stderr. */
+    public synchronized void reopen() throws IOException {
+        if (file == null) {
+            return;
+        }
+        OutputStream fresh = new FileOutputStream(file.toFile(), true);
+        OutputStream old = out;
+        out = fresh;
+        old.close();
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /** An OutputStream view for logback: it buffers up to each newline and writes whole lines. */
+    public OutputStream lineStream() {
+        return new LineBufferingStream(this);
+    }
+
+    /** For the code paths that want a PrintStream (thread dumps). */
+    public PrintStream printStream() {
+        return new PrintStream(lineStream(), true);
+    }
+
+    private static final class LineBufferingStream extends OutputStream {
+        private final LogSink sink;
+        private byte[] buffer = new byte[512];
+        private int length;
+
+        LineBufferingStream(LogSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (length == buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            buffer[length++] = (byte) b;
+            if (b == '\n') {
+                sink.writeLine(buffer, 0, length);
+                length = 0;
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                write(b[off + i]);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (length > 0) {
+                sink.writeLine(buffer, 0, length);
+                length = 0;
+            }
+        }
+    }
+}

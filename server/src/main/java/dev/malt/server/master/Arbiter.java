@@ -1,0 +1,567 @@
+package dev.malt.server.master;
+
+import dev.malt.server.control.ControlMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The master's loop, after Gunicorn's arbiter: one thread drains {@link MasterEvent}s, reaps workers,
+ * checks heartbeats, harakiri and recycling limits, and keeps the pool at its size. Nothing else
+ * touches its state, so it needs no locks; signal handlers, I/O threads and process-exit callbacks
+ * only {@link #post} events.
+ *
+ * <p>Reloads replace a worker only once its successor is ready, so a reload never leaves a moment
+ * with nobody accepting, and a new version that fails to boot leaves the old workers serving.
+ */
+public final class Arbiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Arbiter.class);
+
+    /** Longest the loop sleeps between checks; also the touch-file polling period. */
+    static final long TICK_MILLIS = 200;
+    /** Pause between the thread dump (SIGQUIT) and SIGKILL of a harakiri, so the dump reaches the log. */
+    static final long HARAKIRI_DUMP_GRACE_MILLIS = 500;
+    /** Deaths of ready workers within this window that count as a respawn storm. */
+    static final long STORM_WINDOW_MILLIS = 10_000;
+    static final int STORM_DEATHS = 5;
+
+    public enum State { RUNNING, STOPPING, STOPPED }
+
+    private final MasterSettings settings;
+    private final WorkerLauncher launcher;
+    private final MasterClock clock;
+    private final long masterPid;
+    private final long startedAtEpochMillis = System.currentTimeMillis();
+    private final BlockingQueue<MasterEvent> events = new LinkedBlockingQueue<>();
+    private final List<WorkerProcess> processes = new ArrayList<>();
+    private final Map<Integer, SlotRecord> slots = new HashMap<>();
+    private final Map<Path, Long> touchStamps = new LinkedHashMap<>();
+    private final Deque<Integer> chainQueue = new ArrayDeque<>();
+
+    private State state = State.RUNNING;
+    private String lastError = "";
+    private long stopDeadline;
+
+    /** What survives the processes of one slot: counters, backoff and the last failure. */
+    private static final class SlotRecord {
+        long respawns;
+        long harakiris;
+        int bootFailures;
+        long nextSpawnAt;
+        String reportedFailure;
+        final Deque<Long> recentDeaths = new ArrayDeque<>();
+    }
+
+    public Arbiter(MasterSettings settings, WorkerLauncher launcher, MasterClock clock) {
+        this.settings = Objects.requireNonNull(settings);
+        this.launcher = Objects.requireNonNull(launcher);
+        this.clock = Objects.requireNonNull(clock);
+        this.masterPid = ProcessHandle.current().pid();
+        for (int slot = 1; slot <= settings.workers(); slot++) {
+            slots.put(slot, new SlotRecord());
+        }
+        for (Path file : settings.touchReload()) {
+            touchStamps.put(file, mtime(file));
+        }
+        for (Path file : settings.touchChainReload()) {
+            touchStamps.put(file, mtime(file));
+        }
+    }
+
+    /** Thread-safe: queues an event for the loop. */
+    public void post(MasterEvent event) {
+        events.add(event);
+    }
+
+    /** Runs the loop until every worker has stopped after a {@link MasterEvent.Stop}. */
+    public void run() throws InterruptedException {
+        while (state != State.STOPPED) {
+            runOnce(TICK_MILLIS);
+        }
+    }
+
+    /** One turn: waits up to {@code maxWaitMillis} for an event, handles all queued events, then checks. */
+    public void runOnce(long maxWaitMillis) throws InterruptedException {
+        MasterEvent event = events.poll(maxWaitMillis, TimeUnit.MILLISECONDS);
+        while (event != null) {
+            handle(event);
+            event = events.poll();
+        }
+        tick();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    private void handle(MasterEvent event) {
+        if (event instanceof MasterEvent.WorkerConnected connected) {
+            onConnected(connected.pid(), connected.link());
+        } else if (event instanceof MasterEvent.WorkerSaid said) {
+            onMessage(said.pid(), said.message());
+        } else if (event instanceof MasterEvent.WorkerExited exited) {
+            onExit(exited.pid(), exited.exitCode());
+        } else if (event instanceof MasterEvent.ControlClosed closed) {
+            WorkerProcess process = find(closed.pid());
+            if (process != null) {
+                process.link = null;
+            }
+        } else if (event instanceof MasterEvent.Reload reload) {
+            reload(reload.chain(), reload.reason());
+        } else if (event instanceof MasterEvent.Stop stop) {
+            stop(stop.reason());
+        } else if (event instanceof MasterEvent.StatusQuery query) {
+            query.answer().complete(status());
+        }
+    }
+
+    private void onConnected(long pid, ControlLink link) {
+        WorkerProcess process = find(pid);
+        if (process == null) {
+            LOG.warn("control connection from pid {}, which is not a worker of {}; closed", pid, settings.appName());
+            link.close();
+            return;
+        }
+        process.link = link;
+        link.sendListeners();
+        if (process.state == WorkerProcess.State.STOPPING) {
+            link.send(stopMessage());
+        }
+    }
+
+    private void onMessage(long pid, ControlMessage message) {
+        WorkerProcess process = find(pid);
+        if (process == null) {
+            return;
+        }
+        long now = clock.millis();
+        switch (message.verb()) {
+            case ControlMessage.READY -> onReady(process, now);
+            case ControlMessage.HEARTBEAT -> {
+                process.lastHeartbeat = now;
+                process.requests = message.longField("requests", process.requests);
+                process.exceptions = message.longField("exceptions", process.exceptions);
+                process.txBytes = message.longField("tx", process.txBytes);
+                process.avgRtMicros = message.longField("avg_rt", process.avgRtMicros);
+                process.busy = (int) message.longField("busy", 0);
+                process.oldestRequestMillis = message.longField("oldest", 0);
+                process.oldestRequest = message.fields().getOrDefault("oldest_uri", "");
+            }
+            case ControlMessage.BOOT_FAILED -> process.bootFailure = message.text();
+            default -> LOG.warn("{} sent an unknown control message: {}", process, message.verb());
+        }
+    }
+
+    private void onReady(WorkerProcess process, long now) {
+        if (process.state != WorkerProcess.State.STARTING) {
+            return;
+        }
+        process.state = WorkerProcess.State.READY;
+        process.readyAt = now;
+        process.lastHeartbeat = now;
+        SlotRecord slot = slots.get(process.slot);
+        if (slot.bootFailures > 0 || slot.reportedFailure != null) {
+            LOG.info("{} of {} is serving again after {} failed start(s)", process, settings.appName(), slot.bootFailures);
+        }
+        slot.bootFailures = 0;
+        slot.reportedFailure = null;
+        LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        WorkerProcess old = process.replaces;
+        if (old != null) {
+            process.replaces = null;
+            requestStop(old, "replaced by pid " + process.pid());
+        }
+    }
+
+    private void onExit(long pid, int exitCode) {
+        WorkerProcess process = find(pid);
+        if (process == null) {
+            return;
+        }
+        processes.remove(process);
+        if (process.link != null) {
+            process.link.close();
+        }
+        long now = clock.millis();
+        SlotRecord slot = slots.get(process.slot);
+        if (process.replacedBy != null && process.replacedBy.replaces == process) {
+            process.replacedBy.replaces = null;
+        }
+        if (process.replaces != null) {
+            // A replacement died before it was ready: the old process goes on serving.
+            process.replaces.replacedBy = null;
+        }
+        if (process.state == WorkerProcess.State.STOPPING) {
+            LOG.info("{} of {} exited ({})", process, settings.appName(), describeExit(exitCode));
+            return;
+        }
+        if (state != State.RUNNING) {
+            return;
+        }
+        if (process.state == WorkerProcess.State.STARTING) {
+            onBootFailure(process, slot, exitCode, now);
+            return;
+        }
+        slot.respawns++;
+        slot.recentDeaths.addLast(now);
+        while (!slot.recentDeaths.isEmpty() && now - slot.recentDeaths.peekFirst() > STORM_WINDOW_MILLIS) {
+            slot.recentDeaths.pollFirst();
+        }
+        lastError = process + " died (" + describeExit(exitCode) + ")";
+        if (slot.recentDeaths.size() >= STORM_DEATHS) {
+            long delay = backoff(slot.recentDeaths.size() - STORM_DEATHS + 1);
+            slot.nextSpawnAt = now + delay;
+            LOG.error("{} of {} died ({}); {} deaths in {} s, respawning in {} ms", process, settings.appName(),
+                    describeExit(exitCode), slot.recentDeaths.size(), STORM_WINDOW_MILLIS / 1000, delay);
+        } else {
+            LOG.warn("{} of {} died ({}); respawning", process, settings.appName(), describeExit(exitCode));
+        }
+    }
+
+    private void onBootFailure(WorkerProcess process, SlotRecord slot, int exitCode, long now) {
+        slot.bootFailures++;
+        long delay = backoff(slot.bootFailures);
+        slot.nextSpawnAt = now + delay;
+        String cause = process.bootFailure != null ? process.bootFailure
+                : "the worker exited before it was ready (" + describeExit(exitCode) + "); see its output above";
+        lastError = cause;
+        if (!cause.equals(slot.reportedFailure)) {
+            slot.reportedFailure = cause;
+            LOG.error("app {} failed to start (worker {}): {}. Retrying with backoff; fix the app or its config, "
+                    + "then touch the INI file or run 'malt reload'.", settings.appName(), process.slot, cause);
+        } else {
+            LOG.debug("app {} still fails to start; next attempt in {} ms", settings.appName(), delay);
+        }
+    }
+
+    // ---- commands -----------------------------------------------------------------------------
+
+    private void reload(boolean chain, String reason) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        LOG.info("{} reload of {} ({})", chain ? "chain" : "graceful", settings.appName(), reason);
+        for (SlotRecord slot : slots.values()) {
+            // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.
+            slot.nextSpawnAt = 0;
+        }
+        if (chain) {
+            chainQueue.clear();
+            for (int slot = 1; slot <= settings.workers(); slot++) {
+                chainQueue.add(slot);
+            }
+            advanceChain();
+        } else {
+            for (WorkerProcess process : List.copyOf(processes)) {
+                if (process.isLive() && process.replacedBy == null && process.replaces == null) {
+                    replace(process);
+                }
+            }
+        }
+    }
+
+    private void advanceChain() {
+        while (!chainQueue.isEmpty()) {
+            int slot = chainQueue.peekFirst();
+            WorkerProcess current = live(slot);
+            if (current != null && current.replacedBy != null) {
+                return;
+            }
+            chainQueue.pollFirst();
+            if (current != null && current.replaces == null) {
+                replace(current);
+                return;
+            }
+        }
+    }
+
+    private void stop(String reason) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        LOG.info("stopping {} ({}); in-flight requests get up to {} s", settings.appName(), reason,
+                settings.reloadMercyMillis() / 1000);
+        state = State.STOPPING;
+        stopDeadline = clock.millis() + settings.reloadMercyMillis();
+        chainQueue.clear();
+        for (WorkerProcess process : List.copyOf(processes)) {
+            requestStop(process, reason);
+        }
+    }
+
+    private void replace(WorkerProcess old) {
+        WorkerProcess successor = spawn(old.slot);
+        if (successor != null) {
+            successor.replaces = old;
+            old.replacedBy = successor;
+        }
+    }
+
+    private void requestStop(WorkerProcess process, String why) {
+        if (process.state == WorkerProcess.State.STOPPING) {
+            return;
+        }
+        boolean wasReady = process.state == WorkerProcess.State.READY;
+        process.state = WorkerProcess.State.STOPPING;
+        process.stopRequestedAt = clock.millis();
+        LOG.info("stopping {} of {}: {}", process, settings.appName(), why);
+        if (wasReady && process.link != null) {
+            process.link.send(stopMessage());
+        } else {
+            // Not serving yet: nothing in flight to protect.
+            process.handle.kill();
+        }
+    }
+
+    private ControlMessage stopMessage() {
+        return ControlMessage.withFields(ControlMessage.STOP, Map.of("mercy", Long.toString(settings.reloadMercyMillis())));
+    }
+
+    // ---- periodic checks ----------------------------------------------------------------------
+
+    private void tick() {
+        long now = clock.millis();
+        if (state == State.RUNNING) {
+            checkTouchFiles();
+            checkWorkers(now);
+            fillSlots(now);
+            advanceChain();
+        } else if (state == State.STOPPING) {
+            if (processes.isEmpty()) {
+                state = State.STOPPED;
+                LOG.info("all workers of {} stopped", settings.appName());
+                return;
+            }
+            if (now >= stopDeadline) {
+                for (WorkerProcess process : processes) {
+                    if (process.stopRequestedAt != Long.MIN_VALUE) {
+                        LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
+                                settings.appName(), settings.reloadMercyMillis() / 1000);
+                        process.handle.kill();
+                        process.stopRequestedAt = Long.MIN_VALUE;
+                    }
+                }
+            }
+        }
+    }
+
+    private void fillSlots(long now) {
+        for (int slot = 1; slot <= settings.workers(); slot++) {
+            SlotRecord record = slots.get(slot);
+            if (live(slot) == null && now >= record.nextSpawnAt) {
+                spawn(slot);
+            }
+        }
+    }
+
+    private void checkWorkers(long now) {
+        for (WorkerProcess process : List.copyOf(processes)) {
+            switch (process.state) {
+                case STARTING -> {
+                    if (now - process.spawnedAt > settings.bootTimeoutMillis()) {
+                        process.bootFailure = "not ready after " + settings.bootTimeoutMillis() / 1000 + " s";
+                        LOG.error("{} of {} was not ready after {} s; killed", process, settings.appName(),
+                                settings.bootTimeoutMillis() / 1000);
+                        process.handle.kill();
+                    }
+                }
+                case READY -> checkReadyWorker(process, now);
+                case STOPPING -> {
+                    if (process.stopRequestedAt != Long.MIN_VALUE
+                            && now - process.stopRequestedAt > settings.reloadMercyMillis() + 1_000) {
+                        LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
+                                settings.appName(), settings.reloadMercyMillis() / 1000);
+                        process.handle.kill();
+                        process.stopRequestedAt = Long.MIN_VALUE;
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkReadyWorker(WorkerProcess process, long now) {
+        if (process.harakiriAt > 0) {
+            if (now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
+                process.handle.kill();
+                process.harakiriAt = Long.MAX_VALUE / 2;
+            }
+            return;
+        }
+        long harakiri = settings.harakiriMillis();
+        if (harakiri > 0 && process.oldestRequestMillis > harakiri) {
+            slots.get(process.slot).harakiris++;
+            lastError = "harakiri: " + process.oldestRequest + " ran " + process.oldestRequestMillis + " ms";
+            LOG.error("HARAKIRI on {} of {}: request {} has run {} ms, over harakiri = {} s; thread dump follows, "
+                            + "then the worker is killed and respawned", process, settings.appName(),
+                    process.oldestRequest, process.oldestRequestMillis, harakiri / 1000);
+            process.handle.dumpThreads();
+            process.harakiriAt = now;
+            return;
+        }
+        if (now - process.lastHeartbeat > settings.heartbeatTimeoutMillis()) {
+            lastError = process + " stopped sending heartbeats";
+            LOG.error("{} of {} sent no heartbeat for {} s; presumed hung, thread dump follows, then it is killed",
+                    process, settings.appName(), (now - process.lastHeartbeat) / 1000);
+            process.handle.dumpThreads();
+            process.harakiriAt = now;
+            return;
+        }
+        if (process.replacedBy != null) {
+            return;
+        }
+        if (settings.maxRequests() > 0 && process.requests >= settings.maxRequests()) {
+            LOG.info("{} of {} served {} requests (max-requests = {}); recycling it", process, settings.appName(),
+                    process.requests, settings.maxRequests());
+            replace(process);
+            return;
+        }
+        if (settings.reloadOnRssBytes() > 0) {
+            long rss = process.handle.rssBytes();
+            if (rss > settings.reloadOnRssBytes()) {
+                LOG.info("{} of {} has {} MB resident (reload-on-rss = {} MB); recycling it", process,
+                        settings.appName(), rss >> 20, settings.reloadOnRssBytes() >> 20);
+                replace(process);
+            }
+        }
+    }
+
+    private void checkTouchFiles() {
+        boolean reload = false;
+        boolean chain = false;
+        for (Map.Entry<Path, Long> entry : touchStamps.entrySet()) {
+            long stamp = mtime(entry.getKey());
+            if (stamp != entry.getValue()) {
+                entry.setValue(stamp);
+                if (stamp != -1) {
+                    if (settings.touchChainReload().contains(entry.getKey())) {
+                        chain = true;
+                    } else {
+                        reload = true;
+                    }
+                    LOG.info("{} was touched", entry.getKey());
+                }
+            }
+        }
+        if (reload) {
+            reload(false, "touch-reload");
+        } else if (chain) {
+            reload(true, "touch-chain-reload");
+        }
+    }
+
+    private static long mtime(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private WorkerProcess spawn(int slot) {
+        long now = clock.millis();
+        try {
+            WorkerHandle handle = launcher.launch(slot);
+            WorkerProcess process = new WorkerProcess(slot, handle, now);
+            processes.add(process);
+            handle.onExit().thenAccept(code -> post(new MasterEvent.WorkerExited(handle.pid(), code)));
+            LOG.debug("spawned {} of {}", process, settings.appName());
+            return process;
+        } catch (IOException | RuntimeException e) {
+            SlotRecord record = slots.get(slot);
+            record.bootFailures++;
+            long delay = backoff(record.bootFailures);
+            record.nextSpawnAt = now + delay;
+            String cause = "cannot start a worker JVM: " + e.getMessage();
+            lastError = cause;
+            if (!cause.equals(record.reportedFailure)) {
+                record.reportedFailure = cause;
+                LOG.error("app {}: {}. Check java-home and jvm-options; retrying with backoff.", settings.appName(), cause);
+            }
+            return null;
+        }
+    }
+
+    /** The non-stopping process of a slot that is not itself a pending replacement, or null. */
+    private WorkerProcess live(int slot) {
+        WorkerProcess found = null;
+        for (WorkerProcess process : processes) {
+            if (process.slot == slot && process.isLive()) {
+                if (process.replaces == null) {
+                    return process;
+                }
+                found = process;
+            }
+        }
+        return found;
+    }
+
+    private WorkerProcess find(long pid) {
+        for (WorkerProcess process : processes) {
+            if (process.pid() == pid) {
+                return process;
+            }
+        }
+        return null;
+    }
+
+    private long backoff(int failures) {
+        long delay = settings.minBackoffMillis() << Math.min(20, Math.max(0, failures - 1));
+        return Math.min(delay, settings.maxBackoffMillis());
+    }
+
+    static String describeExit(int code) {
+        return code > 128 && code < 160 ? "killed by signal " + (code - 128) : "exit code " + code;
+    }
+
+    /** A snapshot for status and stats; call on the arbiter thread (or through a StatusQuery). */
+    MasterStatus status() {
+        long now = clock.millis();
+        List<MasterStatus.WorkerStatus> workers = new ArrayList<>();
+        boolean throttled = false;
+        for (WorkerProcess p : processes) {
+            SlotRecord slot = slots.get(p.slot);
+            workers.add(new MasterStatus.WorkerStatus(p.slot, p.pid(), stateName(p), p.state == WorkerProcess.State.READY,
+                    p.requests, p.exceptions, slot.harakiris, p.handle.rssBytes(), p.handle.vszBytes(),
+                    now - p.spawnedAt, p.spawnedAtEpochMillis / 1000, slot.respawns, p.txBytes, p.avgRtMicros, p.busy));
+        }
+        for (SlotRecord slot : slots.values()) {
+            throttled |= slot.bootFailures > 0;
+        }
+        workers.sort((a, b) -> a.id() != b.id() ? Integer.compare(a.id(), b.id()) : Long.compare(a.pid(), b.pid()));
+        String stateName = switch (state) {
+            case RUNNING -> processes.stream().anyMatch(p -> p.replaces != null) || !chainQueue.isEmpty()
+                    ? "reloading" : throttled ? "throttled" : "running";
+            case STOPPING -> "stopping";
+            case STOPPED -> "stopped";
+        };
+        return new MasterStatus(settings.appName(), masterPid, stateName, startedAtEpochMillis, workers, lastError,
+                throttled);
+    }
+
+    private static String stateName(WorkerProcess p) {
+        return switch (p.state) {
+            case STARTING -> "starting";
+            case READY -> p.busy > 0 ? "busy" : "idle";
+            case STOPPING -> "stopping";
+        };
+    }
+}

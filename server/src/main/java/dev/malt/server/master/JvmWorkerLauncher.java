@@ -1,0 +1,130 @@
+package dev.malt.server.master;
+
+import dev.malt.server.logging.LogSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts worker JVMs: {@code java -Dmalt.worker=APP/N ... dev.malt.server.worker.WorkerMain}. The
+ * resolved app config goes in on stdin; stdout and stderr come back through a pipe and are copied,
+ * line by line, into the master's log.
+ */
+public final class JvmWorkerLauncher implements WorkerLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JvmWorkerLauncher.class);
+
+    /** Flags that keep an idle worker small; {@code jvm-options} come after them and win. */
+    static final List<String> DEFAULT_JVM_FLAGS = List.of(
+            // Netty's epoll transport is JNI; JDK 22+ warns without this, JDK 17 accepts it too.
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-Xms16m",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    public static final String WORKER_MAIN = "dev.malt.server.worker.WorkerMain";
+
+    /**
+     * @param commandPrefix    prepended to the java command (tyrant mode: setpriv ...); usually empty
+     * @param javaHome         the JDK to run workers with
+     * @param heap             max heap ({@code heap}), or null for the JVM's default
+     * @param jvmOptions       extra flags from {@code jvm-options}
+     * @param classpath        Malt's own classpath (the app's is loaded inside the worker)
+     * @param workDir          the worker's working directory ({@code chdir})
+     * @param environment      variables added to the worker's environment ({@code env})
+     * @param encodedConfig    the resolved app config, written to the worker's stdin
+     */
+    public record Spec(String appName, List<String> commandPrefix, Path javaHome, String heap, List<String> jvmOptions,
+                       String classpath, Path controlSocket, Path workDir, Map<String, String> environment,
+                       String encodedConfig) {
+    }
+
+    private final Spec spec;
+    private final LogSink sink;
+
+    public JvmWorkerLauncher(Spec spec, LogSink sink) {
+        this.spec = spec;
+        this.sink = sink;
+    }
+
+    /** The full command line for a worker slot; public so {@code malt} can show it. */
+    public List<String> command(int slot) {
+        List<String> command = new ArrayList<>(spec.commandPrefix());
+        command.add(spec.javaHome().resolve("bin").resolve("java").toString());
+        command.add("-Dmalt.worker=" + spec.appName() + "/" + slot);
+        command.addAll(DEFAULT_JVM_FLAGS);
+        if (spec.heap() != null) {
+            command.add("-Xmx" + spec.heap());
+        }
+        command.addAll(spec.jvmOptions());
+        command.add("-cp");
+        command.add(spec.classpath());
+        command.add(WORKER_MAIN);
+        command.add("--app");
+        command.add(spec.appName());
+        command.add("--worker");
+        command.add(Integer.toString(slot));
+        command.add("--control");
+        command.add(spec.controlSocket().toString());
+        return command;
+    }
+
+    @Override
+    public WorkerHandle launch(int slot) throws IOException {
+        if (!Files.isExecutable(spec.javaHome().resolve("bin").resolve("java"))) {
+            throw new IOException("no java at " + spec.javaHome().resolve("bin/java") + " (java-home)");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command(slot))
+                .directory(spec.workDir().toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(spec.environment());
+        Process process = builder.start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(spec.encodedConfig().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // The worker died at once; its output and exit code tell why.
+            LOG.debug("could not hand the config to worker {}: {}", slot, e.getMessage());
+        }
+        Thread pump = new Thread(() -> pumpOutput(process.getInputStream()),
+                "log-" + spec.appName() + "-" + slot + "-" + process.pid());
+        pump.setDaemon(true);
+        pump.start();
+        return new ProcessWorkerHandle(process);
+    }
+
+    /** Copies worker output into the master's log, a line at a time. */
+    private void pumpOutput(InputStream in) {
+        byte[] line = new byte[8192];
+        int length = 0;
+        try (in) {
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (length == line.length) {
+                    line = java.util.Arrays.copyOf(line, line.length * 2);
+                }
+                line[length++] = (byte) b;
+                if (b == '\n') {
+                    sink.writeLine(line, 0, length);
+                    length = 0;
+                    if (line.length > 65536) {
+                        line = new byte[8192];
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The pipe closes when the worker exits.
+        }
+        if (length > 0) {
+            sink.writeLine(line, 0, length);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.malt.server.master;
+
+import dev.malt.server.config.ListenAddress;
+import dev.malt.server.config.ListenSpec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.AbstractEpollChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.FileDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The app's listening sockets, bound by the master for its whole life. The master never accepts on
+ * them (auto-read is off); workers receive the descriptors and accept. Closing a worker's copy never
+ * closes these, so the backlog survives every reload and crash.
+ */
+public final class ListenSockets implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenSockets.class);
+
+    /** One bound socket. */
+    public record Bound(ListenSpec spec, Channel channel) {
+        public FileDescriptor descriptor() {
+            return ((AbstractEpollChannel) channel).fd();
+        }
+
+        public String name() {
+            return spec.address().toString();
+        }
+    }
+
+    private final List<Bound> bound = new ArrayList<>();
+
+    private ListenSockets() {
+    }
+
+    /**
+     * Binds every socket. A stale unix socket file left by a killed master is removed first; a live one
+     * (something accepts on it) is an error, as is a busy TCP port.
+     *
+     * @param chmod mode for unix sockets ({@code chmod-socket}), if set
+     */
+    public static ListenSockets bind(EventLoopGroup group, List<ListenSpec> specs, int backlog,
+                                     Optional<Integer> chmod) throws IOException {
+        ListenSockets sockets = new ListenSockets();
+        try {
+            for (ListenSpec spec : specs) {
+                sockets.bound.add(bindOne(group, spec, backlog, chmod));
+            }
+        } catch (IOException | RuntimeException e) {
+            sockets.close();
+            throw e;
+        }
+        return sockets;
+    }
+
+    private static Bound bindOne(EventLoopGroup group, ListenSpec spec, int backlog, Optional<Integer> chmod)
+            throws IOException {
+        ListenAddress address = spec.address();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .option(ChannelOption.SO_BACKLOG, backlog)
+                .option(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        java.net.SocketAddress bindTo;
+        if (address.isUnix()) {
+            Path path = address.unixPath();
+            removeStaleSocket(path);
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            bootstrap.channelFactory(EpollServerDomainSocketChannel::new);
+            bindTo = new DomainSocketAddress(path.toFile());
+        } else {
+            InetSocketAddress inet = address.toInetSocketAddress();
+            // An IPv4 address binds an IPv4-only socket; otherwise 127.0.0.1 would come up dual-stack.
+            SocketProtocolFamily family = inet.getAddress() instanceof Inet4Address
+                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+            bootstrap.channelFactory(() -> new EpollServerSocketChannel(family));
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
+            bindTo = inet;
+        }
+        Channel channel;
+        try {
+            channel = bootstrap.bind(bindTo).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + address);
+        } catch (Exception e) {
+            throw new IOException("cannot bind " + (spec.kind() == ListenSpec.Kind.HTTP ? "http-socket " : "socket ")
+                    + address + ": " + e.getMessage() + hint(address, e), e);
+        }
+        if (address.isUnix() && chmod.isPresent()) {
+            Files.setPosixFilePermissions(address.unixPath(), permissions(chmod.get()));
+        }
+        LOG.info("{} bound on {} (backlog {})", spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "uwsgi socket",
+                address, backlog);
+        return new Bound(spec, channel);
+    }
+
+    private static String hint(ListenAddress address, Exception e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("in use")) {
+            return address.isUnix() ? " (another server is accepting on it; stop it or pick another path)"
+                    : " (another process listens on that port; stop it or pick another port)";
+        }
+        if (message.contains("ermission")) {
+            return " (ports below 1024 need root; a unix socket needs a writable directory)";
+        }
+        return "";
+    }
+
+    /** Removes a socket file nobody accepts on; refuses to touch a live socket or a regular file. */
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isRegularFile(path) || Files.isDirectory(path)) {
+            throw new IOException("cannot bind unix socket " + path + ": a file or directory is in the way");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException("cannot bind unix socket " + path
+                    + ": another server is accepting on it; stop it or pick another path");
+        } catch (IOException refused) {
+            if (refused.getMessage() != null && refused.getMessage().startsWith("cannot bind")) {
+                throw refused;
+            }
+            LOG.info("removing stale unix socket {}", path);
+            Files.deleteIfExists(path);
+        }
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
+    }
+
+    public List<Bound> bound() {
+        return List.copyOf(bound);
+    }
+
+    public List<FileDescriptor> descriptors() {
+        List<FileDescriptor> fds = new ArrayList<>();
+        for (Bound b : bound) {
+            fds.add(b.descriptor());
+        }
+        return fds;
+    }
+
+    /** Unix socket files, for {@code vacuum}. */
+    public List<Path> unixPaths() {
+        List<Path> paths = new ArrayList<>();
+        for (Bound b : bound) {
+            if (b.spec().address().isUnix()) {
+                paths.add(b.spec().address().unixPath());
+            }
+        }
+        return paths;
+    }
+
+    @Override
+    public void close() {
+        for (Bound b : bound) {
+            b.channel().close().awaitUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.malt.server.master;
+
+import java.util.List;
+
+/**
+ * A snapshot of one app's master, for {@code malt status} and the stats server.
+ *
+ * @param state     running, reloading, stopping or stopped
+ * @param lastError the last boot failure or crash, or empty
+ */
+public record MasterStatus(String appName, long masterPid, String state, long startedAtEpochMillis,
+                           List<WorkerStatus> workers, String lastError, boolean throttled) {
+
+    /** One worker process; there can briefly be two per slot during a reload. */
+    public record WorkerStatus(int id, long pid, String state, boolean accepting, long requests, long exceptions,
+                               long harakiriCount, long rssBytes, long vszBytes, long runningMillis,
+                               long lastSpawnEpochSeconds, long respawnCount, long txBytes, long avgRtMicros,
+                               int busy) {
+    }
+
+    public long totalRequests() {
+        return workers.stream().mapToLong(WorkerStatus::requests).sum();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.malt.server.master;
+
+import dev.malt.server.config.AppConfig;
+import dev.malt.server.logging.LogSink;
+import dev.malt.server.logging.Logging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code malt --ini app.ini}: one master in the foreground, as its own process. SIGTERM and SIGINT
+ * stop it gracefully (uWSGI 2.0 reloads on SIGTERM; Malt does not), SIGHUP reloads, SIGUSR1 reopens
+ * the log file.
+ */
+public final class Standalone {
+
+    private Standalone() {
+    }
+
+    /** Runs the app until it is stopped; returns the process exit code. */
+    public static int run(AppConfig config) {
+        LogSink sink;
+        try {
+            sink = config.logto().isPresent() ? LogSink.file(config.logto().get()) : LogSink.stderr();
+        } catch (IOException e) {
+            System.err.println("malt: cannot open logto file " + config.logto().get() + ": " + e.getMessage());
+            return 1;
+        }
+        Logging.configure(config.appName() + " master", sink.lineStream());
+        Logger log = LoggerFactory.getLogger(Standalone.class);
+        Path pidfile = config.pidfile().orElse(null);
+        try (Master master = new Master(config, sink, List.of())) {
+            if (pidfile != null) {
+                writePidfile(pidfile);
+            }
+            master.start();
+            Signal.handle(new Signal("TERM"), s -> master.post(new MasterEvent.Stop("SIGTERM")));
+            Signal.handle(new Signal("INT"), s -> master.post(new MasterEvent.Stop("SIGINT")));
+            Signal.handle(new Signal("HUP"), s -> {
+                reopen(sink, log);
+                master.post(new MasterEvent.Reload(false, "SIGHUP"));
+            });
+            Signal.handle(new Signal("USR1"), s -> reopen(sink, log));
+            log.info("{} started (pid {}, {} worker(s))", config.appName(), ProcessHandle.current().pid(),
+                    config.workers());
+            master.stopped().join();
+            log.info("{} stopped", config.appName());
+            return 0;
+        } catch (IOException | IllegalStateException e) {
+            log.error("{} cannot start: {}", config.appName(), e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (pidfile != null && config.vacuum()) {
+                try {
+                    Files.deleteIfExists(pidfile);
+                } catch (IOException e) {
+                    log.warn("cannot remove pidfile {}: {}", pidfile, e.getMessage());
+                }
+            }
+        }
+    }
+
+    static void reopen(LogSink sink, Logger log) {
+        try {
+            sink.reopen();
+            log.info("log file reopened");
+        } catch (IOException e) {
+            log.error("cannot reopen the log file {}: {}", sink.path(), e.getMessage());
+        }
+    }
+
+    private static void writePidfile(Path pidfile) throws IOException {
+        Path parent = pidfile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(pidfile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.malt.server.master;
+
+/** One spawned worker process and what the arbiter knows of it. Touched only on the arbiter thread. */
+final class WorkerProcess {
+
+    enum State { STARTING, READY, STOPPING }
+
+    final int slot;
+    final WorkerHandle handle;
+    final long spawnedAt;
+    final long spawnedAtEpochMillis = System.currentTimeMillis();
+    /** The older process of the same slot that this one replaces once ready, or null. */
+    WorkerProcess replaces;
+    /** The newer process started to replace this one, or null. */
+    WorkerProcess replacedBy;
+    State state = State.STARTING;
+    ControlLink link;
+    long readyAt;
+    long lastHeartbeat;
+    long stopRequestedAt;
+    long harakiriAt;
+    long requests;
+    long exceptions;
+    long txBytes;
+    long avgRtMicros;
+    int busy;
+    long oldestRequestMillis;
+    String oldestRequest = "";
+    String bootFailure;
+
+    WorkerProcess(int slot, WorkerHandle handle, long now) {
+        this.slot = slot;
+        this.handle = handle;
+        this.spawnedAt = now;
+        this.lastHeartbeat = now;
+    }
+
+    long pid() {
+        return handle.pid();
+    }
+
+    boolean isLive() {
+        return state != State.STOPPING;
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + slot + " (pid " + pid() + ")";
+    }
+}

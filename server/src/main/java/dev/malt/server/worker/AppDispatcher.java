@@ -1,0 +1,113 @@
+package dev.malt.server.worker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hands requests from the event loops to the app executor, so app code never runs on an event loop,
+ * and keeps the worker's request counters.
+ */
+final class AppDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppDispatcher.class);
+
+    private final ExchangeHandler handler;
+    private final ExecutorService executor;
+    private final RequestLog requestLog;
+    private final WorkerStats stats;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong requestNumbers = new AtomicLong();
+    private final Object idle = new Object();
+    /** Requests on app threads now, for harakiri: the master kills a worker whose oldest runs too long. */
+    private final java.util.Set<ChannelExchange> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    AppDispatcher(ExchangeHandler handler, ExecutorService executor, RequestLog requestLog, WorkerStats stats) {
+        this.handler = handler;
+        this.executor = executor;
+        this.requestLog = requestLog;
+        this.stats = stats;
+    }
+
+    void dispatch(ChannelExchange exchange) {
+        inFlight.incrementAndGet();
+        try {
+            executor.execute(() -> run(exchange));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("request rejected: the worker is shutting down");
+            try {
+                exchange.writeHead(503, null, List.of(java.util.Map.entry("Retry-After", "1")), 0);
+                exchange.finish();
+            } catch (IOException | RuntimeException ignored) {
+                exchange.abort(ignored);
+            }
+            done();
+        }
+    }
+
+    private void run(ChannelExchange exchange) {
+        long number = requestNumbers.incrementAndGet();
+        running.add(exchange);
+        try {
+            handler.handle(exchange);
+            exchange.finish();
+        } catch (Throwable t) {
+            LOG.error("request {} {} failed outside the app", exchange.vars().get("REQUEST_METHOD"),
+                    exchange.vars().get("REQUEST_URI"), t);
+            exchange.abort(t);
+            stats.exception();
+        } finally {
+            running.remove(exchange);
+            stats.requestDone(exchange.bodyBytes(), exchange.elapsedNanos());
+            requestLog.log(exchange, number);
+            done();
+        }
+    }
+
+    private void done() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** The longest-running request now, or null. */
+    ChannelExchange oldestRunning() {
+        ChannelExchange oldest = null;
+        for (ChannelExchange exchange : running) {
+            if (oldest == null || exchange.elapsedNanos() > oldest.elapsedNanos()) {
+                oldest = exchange;
+            }
+        }
+        return oldest;
+    }
+
+    int running() {
+        return running.size();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Waits until no request is running, or the deadline passes; returns whether all finished. */
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+}

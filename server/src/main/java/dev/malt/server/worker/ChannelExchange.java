@@ -1,0 +1,237 @@
+package dev.malt.server.worker;
+
+import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.servlet.GatewayExchange;
+import dev.malt.server.servlet.ResponseChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request on one connection, seen from both sides: the event loop feeds the body and learns when
+ * the response is done; an app thread reads the body and writes the response.
+ *
+ * <p>Response writes block the app thread while the connection is not writable, so a slow client
+ * costs a thread, never unbounded memory.
+ */
+final class ChannelExchange implements GatewayExchange, ResponseChannel {
+
+    /** Told on the event loop when the last response byte has been handed to the socket. */
+    interface Completion {
+        void responseComplete(ChannelExchange exchange, boolean keepAlive);
+    }
+
+    /** How long a write may wait for a stalled client before the app gets an IOException. */
+    static final long WRITE_STALL_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(60);
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Channel channel;
+    private final UwsgiVars vars;
+    private final RequestBody body;
+    private final boolean httpSocket;
+    private final boolean clientKeepAlive;
+    private final Completion completion;
+    private final long startNanos = System.nanoTime();
+    private final Object writability = new Object();
+
+    private boolean headWritten;
+    private volatile boolean finished;
+    private boolean chunked;
+    private boolean bodyAllowed;
+    private boolean keepAlive;
+    private volatile int status;
+    private volatile long bodyBytes;
+
+    /**
+     * @param httpSocket      true when the peer is an HTTP client rather than a uwsgi frontend: the
+     *                        transport then frames the body itself (Content-Length, chunked or close)
+     * @param clientKeepAlive whether the HTTP client allows another request on this connection
+     */
+    ChannelExchange(Channel channel, UwsgiVars vars, RequestBody body, boolean httpSocket, boolean clientKeepAlive,
+                    Completion completion) {
+        this.channel = channel;
+        this.vars = vars;
+        this.body = body;
+        this.httpSocket = httpSocket;
+        this.clientKeepAlive = clientKeepAlive;
+        this.completion = completion;
+    }
+
+    // ---- GatewayExchange ----------------------------------------------------------------------
+
+    @Override
+    public UwsgiVars vars() {
+        return vars;
+    }
+
+    @Override
+    public InputStream body() {
+        return body;
+    }
+
+    @Override
+    public ResponseChannel response() {
+        return this;
+    }
+
+    RequestBody requestBody() {
+        return body;
+    }
+
+    // ---- ResponseChannel ----------------------------------------------------------------------
+
+    @Override
+    public void writeHead(int status, String reason, List<Map.Entry<String, String>> headers, long contentLength)
+            throws IOException {
+        if (headWritten) {
+            throw new IllegalStateException("response head already written");
+        }
+        ensureOpen();
+        headWritten = true;
+        this.status = status;
+        String protocol = ResponseHead.statusLineProtocol(vars.get("SERVER_PROTOCOL"));
+        bodyAllowed = !"HEAD".equals(vars.get("REQUEST_METHOD")) && !ResponseHead.statusForbidsBody(status);
+        List<String> framing = new ArrayList<>(2);
+        if (contentLength >= 0 && (status == 304 || !ResponseHead.statusForbidsBody(status))) {
+            framing.add("Content-Length: " + contentLength);
+        }
+        if (httpSocket) {
+            boolean http11 = protocol.equals("HTTP/1.1");
+            keepAlive = clientKeepAlive && (contentLength >= 0 || !bodyAllowed || http11);
+            if (contentLength < 0 && bodyAllowed && keepAlive) {
+                chunked = true;
+                framing.add("Transfer-Encoding: chunked");
+            }
+            if (!keepAlive) {
+                framing.add("Connection: close");
+            } else if (!http11) {
+                framing.add("Connection: keep-alive");
+            }
+        }
+        ByteBuf head = channel.alloc().buffer(256);
+        ResponseHead.encode(head, protocol, status, reason, headers, framing);
+        channel.write(head);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (!headWritten) {
+            throw new IllegalStateException("writeHead must come before the body");
+        }
+        if (length == 0 || !bodyAllowed) {
+            return;
+        }
+        ensureOpen();
+        ByteBuf out;
+        if (chunked) {
+            String size = Integer.toHexString(length);
+            out = channel.alloc().buffer(size.length() + length + 4);
+            out.writeCharSequence(size, StandardCharsets.US_ASCII);
+            out.writeBytes(CRLF).writeBytes(bytes, offset, length).writeBytes(CRLF);
+        } else {
+            out = channel.alloc().buffer(length).writeBytes(bytes, offset, length);
+        }
+        bodyBytes += length;
+        channel.write(out);
+        awaitWritable();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        ensureOpen();
+        channel.flush();
+    }
+
+    @Override
+    public void finish() throws IOException {
+        if (finished) {
+            return;
+        }
+        if (!headWritten) {
+            writeHead(200, null, List.of(), 0);
+        }
+        finished = true;
+        ByteBuf tail = chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        boolean reuse = keepAlive;
+        channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        finished = true;
+        channel.close();
+    }
+
+    @Override
+    public boolean isHeadWritten() {
+        return headWritten;
+    }
+
+    // ---- event loop notifications -------------------------------------------------------------
+
+    void writabilityChanged() {
+        synchronized (writability) {
+            writability.notifyAll();
+        }
+    }
+
+    // ---- for the request log and stats --------------------------------------------------------
+
+    int status() {
+        return status;
+    }
+
+    long bodyBytes() {
+        return bodyBytes;
+    }
+
+    long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    private void awaitWritable() throws IOException {
+        if (channel.isWritable()) {
+            return;
+        }
+        channel.flush();
+        long deadline = System.currentTimeMillis() + WRITE_STALL_TIMEOUT_MILLIS;
+        synchronized (writability) {
+            while (!channel.isWritable() && channel.isActive()) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    channel.close();
+                    throw new IOException("client did not read the response for "
+                            + WRITE_STALL_TIMEOUT_MILLIS / 1000 + " s; connection closed");
+                }
+                try {
+                    writability.wait(Math.min(left, 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while the client was slow to read");
+                }
+            }
+        }
+        ensureOpen();
+    }
+
+    private void ensureOpen() throws IOException {
+        if (!channel.isActive()) {
+            throw new IOException("connection closed by the client");
+        }
+    }
+}

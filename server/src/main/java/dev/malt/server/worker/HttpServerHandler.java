@@ -1,0 +1,189 @@
+package dev.malt.server.worker;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Serves the plain HTTP socket ({@code http-socket}): HTTP/1.1 with keep-alive, one request at a time.
+ * A {@link io.netty.handler.flow.FlowControlHandler} in front delivers one message per read, so a
+ * pipelined request waits until the response before it is dispatched.
+ */
+final class HttpServerHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServerHandler.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final AppDispatcher dispatcher;
+    private final String socketName;
+    private ChannelHandlerContext ctx;
+    private ChannelExchange exchange;
+    /** The response is out but body bytes are still arriving; then the next request may come. */
+    private boolean draining;
+    private boolean keepAliveAfterDrain;
+
+    HttpServerHandler(AppDispatcher dispatcher, String socketName) {
+        this.dispatcher = dispatcher;
+        this.socketName = socketName;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(request);
+            }
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+                return;
+            }
+        } finally {
+            if (!(msg instanceof HttpContent)) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            rejectBadRequest(result.cause());
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(ctx.alloc().buffer(CONTINUE.length).writeBytes(CONTINUE));
+        }
+        exchange = new ChannelExchange(ctx.channel(),
+                HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()),
+                new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), true, HttpUtil.isKeepAlive(request),
+                this::afterResponse);
+        dispatcher.dispatch(exchange);
+        if (!(request instanceof HttpContent)) {
+            ctx.read();
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        ChannelExchange current = exchange;
+        if (current == null) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            LOG.warn("bad request body on {} from {}: {}", socketName, ctx.channel().remoteAddress(),
+                    content.decoderResult().cause().toString());
+            current.requestBody().fail(new IOException("malformed request body: " + content.decoderResult().cause()));
+            ctx.close();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        ByteBuf bytes = content.content();
+        boolean more = current.requestBody().offer(bytes, last);
+        if (last && draining) {
+            draining = false;
+            nextRequestOrClose(keepAliveAfterDrain);
+        } else if (more) {
+            ctx.read();
+        }
+    }
+
+    private void readLater() {
+        ctx.executor().execute(ctx::read);
+    }
+
+    private void afterResponse(ChannelExchange done, boolean keepAlive) {
+        if (done.requestBody().discardRest()) {
+            if (keepAlive) {
+                draining = true;
+                keepAliveAfterDrain = true;
+                ctx.read();
+            } else {
+                ResponseTail.closeAfterUnreadBody(ctx);
+            }
+            return;
+        }
+        nextRequestOrClose(keepAlive);
+    }
+
+    private void nextRequestOrClose(boolean keepAlive) {
+        exchange = null;
+        if (keepAlive) {
+            ctx.read();
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void rejectBadRequest(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            LOG.warn("431 on {} from {}: {} (raise 'buffer-size')", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            ErrorResponses.send(ctx, 431, "Request Header Fields Too Large",
+                    "The request headers are larger than this server accepts.\n");
+        } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
+            LOG.warn("414 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            ErrorResponses.send(ctx, 414, "URI Too Long", "The request line is too long.\n");
+        } else {
+            LOG.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), String.valueOf(cause));
+            ErrorResponses.send(ctx, 400, "Bad Request", "Malformed HTTP request.\n");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        // Idle keep-alive connections are closed; a connection with a request in progress is not idle.
+        if (event instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.requestBody().fail(new IOException("the client closed the connection before the body ended"));
+            exchange.writabilityChanged();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("connection on {} from {} failed: {}", socketName, ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.error("unexpected error on {} from {}; connection closed", socketName, ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

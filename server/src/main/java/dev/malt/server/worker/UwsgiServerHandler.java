@@ -1,0 +1,133 @@
+package dev.malt.server.worker;
+
+import dev.malt.protocol.UwsgiContent;
+import dev.malt.protocol.UwsgiPackets;
+import dev.malt.protocol.UwsgiPing;
+import dev.malt.protocol.UwsgiProtocolException;
+import dev.malt.protocol.UwsgiRequest;
+import dev.malt.protocol.UwsgiTooLargeException;
+import dev.malt.protocol.UwsgiUnsupportedModifierException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Serves one uwsgi connection: one request, then close, as the uwsgi protocol has it.
+ * Runs on the event loop; the request itself runs on an app thread through the {@link AppDispatcher}.
+ */
+final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UwsgiServerHandler.class);
+
+    private final AppDispatcher dispatcher;
+    private final String socketName;
+    private ChannelExchange exchange;
+    private ChannelHandlerContext ctx;
+
+    UwsgiServerHandler(AppDispatcher dispatcher, String socketName) {
+        this.dispatcher = dispatcher;
+        this.socketName = socketName;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof UwsgiContent content) {
+            onContent(content);
+        } else if (msg instanceof UwsgiRequest request) {
+            exchange = new ChannelExchange(ctx.channel(), request.vars(),
+                    new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), false, false,
+                    (done, keepAlive) -> afterResponse(done));
+            dispatcher.dispatch(exchange);
+            if (request.contentLength() > 0) {
+                ctx.read();
+            }
+        } else if (msg instanceof UwsgiPing) {
+            ctx.writeAndFlush(UwsgiPackets.pong(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onContent(UwsgiContent content) {
+        if (exchange == null) {
+            content.release();
+            return;
+        }
+        boolean more = exchange.requestBody().offer(content.content(), content.isLast());
+        if (content.isLast() && exchange.isFinished()) {
+            ctx.close();
+        } else if (more) {
+            ctx.read();
+        }
+    }
+
+    /** Called from an app thread when the body reader drained the queue: read more, on the loop. */
+    private void readLater() {
+        ctx.executor().execute(ctx::read);
+    }
+
+    /** On the loop: the response is out. Close, but only after the rest of the body, so no RST hides it. */
+    private void afterResponse(ChannelExchange done) {
+        if (!done.requestBody().discardRest()) {
+            ctx.close();
+            return;
+        }
+        ResponseTail.closeAfterUnreadBody(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.requestBody().fail(new IOException("the frontend closed the connection before the body ended"));
+            exchange.writabilityChanged();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String peer = String.valueOf(ctx.channel().remoteAddress());
+        if (cause instanceof UwsgiTooLargeException tooLarge) {
+            LOG.warn("431 on {} from {}: {}", socketName, peer, tooLarge.getMessage());
+            ErrorResponses.send(ctx, 431, "Request Header Fields Too Large",
+                    "The request headers are larger than this server accepts.\n");
+        } else if (cause instanceof UwsgiUnsupportedModifierException modifier) {
+            LOG.warn("closing connection on {} from {}: {}", socketName, peer, modifier.getMessage());
+            ctx.close();
+        } else if (cause instanceof UwsgiProtocolException protocol) {
+            if (exchange == null) {
+                LOG.warn("400 on {} from {}: {}", socketName, peer, protocol.getMessage());
+                ErrorResponses.send(ctx, 400, "Bad Request", "Malformed uwsgi request.\n");
+            } else {
+                LOG.warn("request on {} from {} broke off: {}", socketName, peer, protocol.getMessage());
+                exchange.requestBody().fail(new IOException(protocol.getMessage()));
+                ctx.close();
+            }
+        } else if (cause instanceof IOException) {
+            LOG.debug("connection on {} from {} failed: {}", socketName, peer, cause.toString());
+            ctx.close();
+        } else {
+            LOG.error("unexpected error on {} from {}; connection closed", socketName, peer, cause);
+            ctx.close();
+        }
+    }
+}

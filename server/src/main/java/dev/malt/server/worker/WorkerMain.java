@@ -1,0 +1,158 @@
+package dev.malt.server.worker;
+
+import dev.malt.server.config.AppConfig;
+import dev.malt.server.config.ListenSpec;
+import dev.malt.server.control.ControlMessage;
+import dev.malt.server.logging.Logging;
+import dev.malt.server.servlet.AppLoadException;
+import dev.malt.server.servlet.ServletAppSpec;
+import dev.malt.server.servlet.ServletHost;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.FileDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker JVM: {@code WorkerMain --app NAME --worker N --control PATH}, with the resolved app config
+ * on stdin. It receives the listening sockets from its master, loads the app, accepts, reports to the
+ * master and exits when told to, or as soon as its master is gone.
+ */
+public final class WorkerMain {
+
+    /** Exit code for an app that cannot be loaded; the master backs off instead of respawning at once. */
+    public static final int EXIT_BOOT_FAILURE = 3;
+    /** How long in-flight requests may run on when the master has disappeared. */
+    static final long ORPHAN_MERCY_MILLIS = 1_500;
+    static final long HEARTBEAT_MILLIS = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private final AppConfig config;
+    private final int workerId;
+    private final Path controlSocket;
+    /** Completes with the mercy in ms when the worker must stop. */
+    private final CompletableFuture<Long> stop = new CompletableFuture<>();
+
+    private WorkerMain(AppConfig config, int workerId, Path controlSocket) {
+        this.config = config;
+        this.workerId = workerId;
+        this.controlSocket = controlSocket;
+    }
+
+    public static void main(String[] args) throws IOException {
+        String app = "app";
+        int worker = 0;
+        Path control = null;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--app" -> app = args[i + 1];
+                case "--worker" -> worker = Integer.parseInt(args[i + 1]);
+                case "--control" -> control = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown worker argument " + args[i]);
+            }
+        }
+        if (control == null) {
+            System.err.println("WorkerMain is started by a Malt master; run 'malt --ini app.ini' instead.");
+            System.exit(2);
+        }
+        Logging.configure(app + " worker " + worker, new FileOutputStream(java.io.FileDescriptor.err));
+        AppConfig config = AppConfig.decode(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+        System.exit(new WorkerMain(config, worker, control).run());
+    }
+
+    private int run() {
+        EventLoopGroup controlGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ControlConnection control = null;
+        ServletHost host = null;
+        WorkerServer server = null;
+        try {
+            // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
+            Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
+            Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
+            control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
+                    () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            try {
+                host = ServletHost.start(servletSpec(config));
+            } catch (AppLoadException e) {
+                LOG.error("cannot load the app: {}", e.getMessage());
+                control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
+                return EXIT_BOOT_FAILURE;
+            }
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle);
+            control.send(ControlMessage.of(ControlMessage.READY));
+            WorkerServer heartbeatSource = server;
+            ControlConnection link = control;
+            controlGroup.next().scheduleAtFixedRate(
+                    () -> link.send(ControlMessage.withFields(ControlMessage.HEARTBEAT, heartbeatSource.heartbeatFields())),
+                    0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+
+            long mercy = stop.join();
+            server.stopAccepting();
+            if (!server.drain(mercy)) {
+                LOG.warn("{} request(s) still running after {} ms; exiting anyway", server.inFlight(), mercy);
+            }
+            return 0;
+        } catch (IOException e) {
+            LOG.error("worker cannot start: {}", e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            LOG.error("worker failed", e);
+            return 1;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (host != null) {
+                host.close();
+            }
+            if (control != null) {
+                control.close();
+            }
+            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void onMessage(ControlMessage message) {
+        if (ControlMessage.STOP.equals(message.verb())) {
+            stop.complete(message.longField("mercy", config.workerReloadMercySeconds() * 1000L));
+        }
+    }
+
+    private WorkerServer.Settings settings() {
+        return new WorkerServer.Settings(workerId, config.threads().isVirtual() ? 0 : config.threads().count(),
+                config.threads().isVirtual(), config.bufferSize(), config.maxVars(), !config.disableLogging());
+    }
+
+    private List<WorkerListener> listeners(List<FileDescriptor> fds) {
+        List<WorkerListener> listeners = new ArrayList<>();
+        List<ListenSpec> specs = config.sockets();
+        for (int i = 0; i < specs.size(); i++) {
+            ListenSpec spec = specs.get(i);
+            listeners.add(WorkerListener.inherited(
+                    spec.kind() == ListenSpec.Kind.HTTP ? WorkerListener.Protocol.HTTP : WorkerListener.Protocol.UWSGI,
+                    spec.address().toString(), fds.get(i), spec.address().isUnix()));
+        }
+        return listeners;
+    }
+
+    static ServletAppSpec servletSpec(AppConfig config) {
+        return new ServletAppSpec(config.appName(), config.servletClass().orElseThrow(() ->
+                new IllegalStateException("no servlet configured")), config.classpath(), config.baseDir(), "",
+                config.initParams());
+    }
+}

@@ -1,0 +1,206 @@
+package dev.malt.server.worker;
+
+import dev.malt.protocol.UwsgiDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's network side: accepts on the listening sockets, decodes uwsgi or HTTP, and dispatches
+ * each request to the app executor.
+ */
+public final class WorkerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
+
+    /** How long a keep-alive connection on the HTTP socket may sit idle between requests. */
+    static final int HTTP_KEEPALIVE_IDLE_SECONDS = 60;
+
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final ExecutorService appExecutor;
+    private final AppDispatcher dispatcher;
+    private final WorkerStats stats = new WorkerStats();
+    private final List<Channel> serverChannels = new ArrayList<>();
+
+    /**
+     * Tuning a worker needs from its app's config.
+     *
+     * @param workerId   1-based, for logs
+     * @param threads    app threads; ignored when {@code virtualThreads}
+     * @param bufferSize largest request header block ({@code buffer-size})
+     * @param maxVars    most vars in one uwsgi request ({@code max-vars})
+     * @param requestLog whether to write one line per request
+     */
+    public record Settings(int workerId, int threads, boolean virtualThreads, int bufferSize, int maxVars,
+                           boolean requestLog) {
+    }
+
+    private WorkerServer(Settings settings, ExchangeHandler handler) {
+        boolean epoll = Epoll.isAvailable();
+        var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, factory);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()), factory);
+        this.appExecutor = settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
+        this.dispatcher = new AppDispatcher(handler, appExecutor,
+                new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats);
+    }
+
+    /** Starts accepting on every listener. On failure everything started so far is closed. */
+    public static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler)
+            throws InterruptedException {
+        WorkerServer server = new WorkerServer(settings, handler);
+        try {
+            for (WorkerListener listener : listeners) {
+                server.serverChannels.add(server.listen(settings, listener));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private Channel listen(Settings settings, WorkerListener listener) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (listener.protocol() == WorkerListener.Protocol.UWSGI) {
+                            ch.pipeline().addLast(new UwsgiDecoder(settings.bufferSize(), settings.maxVars()),
+                                    new UwsgiServerHandler(dispatcher, listener.name()));
+                        } else {
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(HTTP_KEEPALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                                    new HttpRequestDecoder(new HttpDecoderConfig()
+                                            .setMaxInitialLineLength(8192)
+                                            .setMaxHeaderSize(settings.bufferSize())
+                                            .setMaxChunkSize(64 * 1024)),
+                                    new FlowControlHandler(),
+                                    new HttpServerHandler(dispatcher, listener.name()));
+                        }
+                    }
+                });
+        ChannelFuture future;
+        if (listener.descriptor() != null) {
+            int fd = listener.descriptor().intValue();
+            bootstrap.channelFactory(() -> listener.unix()
+                    ? new EpollServerDomainSocketChannel(fd, true)
+                    : new EpollServerSocketChannel(fd));
+            future = bootstrap.register();
+        } else {
+            bootstrap.channelFactory(() -> serverChannelFor(listener));
+            future = bootstrap.bind(listener.bindAddress());
+        }
+        future.sync();
+        LOG.debug("accepting on {} ({})", listener.name(), listener.protocol());
+        return future.channel();
+    }
+
+    private static ServerChannel serverChannelFor(WorkerListener listener) {
+        if (Epoll.isAvailable()) {
+            return listener.unix() ? new EpollServerDomainSocketChannel() : new EpollServerSocketChannel();
+        }
+        if (listener.unix()) {
+            throw new IllegalStateException("unix sockets need Linux epoll; use a TCP socket on this platform");
+        }
+        return new NioServerSocketChannel();
+    }
+
+    /**
+     * Stops accepting new connections. Only this worker's copies of the listening sockets close; the
+     * master and other workers keep theirs, so nothing waiting in the backlog is refused.
+     */
+    public void stopAccepting() {
+        for (Channel channel : serverChannels) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits for running requests to finish, up to {@code timeoutMillis}. Returns whether they all did. */
+    public boolean drain(long timeoutMillis) throws InterruptedException {
+        return dispatcher.awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    public int inFlight() {
+        return dispatcher.inFlight();
+    }
+
+    public long requests() {
+        return stats.requests();
+    }
+
+    public long exceptions() {
+        return stats.exceptions();
+    }
+
+    public long txBytes() {
+        return stats.txBytes();
+    }
+
+    public long averageResponseMicros() {
+        return stats.averageMicros();
+    }
+
+    /** Counters and the oldest running request, as the master's heartbeat expects them. */
+    public java.util.Map<String, String> heartbeatFields() {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("requests", Long.toString(stats.requests()));
+        fields.put("exceptions", Long.toString(stats.exceptions()));
+        fields.put("tx", Long.toString(stats.txBytes()));
+        fields.put("avg_rt", Long.toString(stats.averageMicros()));
+        fields.put("busy", Integer.toString(dispatcher.running()));
+        ChannelExchange oldest = dispatcher.oldestRunning();
+        if (oldest != null) {
+            fields.put("oldest", Long.toString(TimeUnit.NANOSECONDS.toMillis(oldest.elapsedNanos())));
+            fields.put("oldest_uri", oldest.vars().get("REQUEST_METHOD", "-") + " " + oldest.vars().get("REQUEST_URI", "-"));
+        }
+        return fields;
+    }
+
+    /** Counts an exception the app threw, for the stats server. */
+    public void countException() {
+        stats.exception();
+    }
+
+    /** The local addresses actually listened on (useful when binding port 0). */
+    public List<java.net.SocketAddress> localAddresses() {
+        List<java.net.SocketAddress> addresses = new ArrayList<>();
+        for (Channel channel : serverChannels) {
+            addresses.add(channel.localAddress());
+        }
+        return addresses;
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+        appExecutor.shutdownNow();
+        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+}
