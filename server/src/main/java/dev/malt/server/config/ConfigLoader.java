@@ -77,7 +77,9 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : options) {
             collector.addCommandLine(stripDashes(e.getKey()), e.getValue(), main);
         }
-        List<Setting> settings = settle(collector.entries(), problems);
+        List<Entry> usingPlaceholders = new ArrayList<>(collector.entries());
+        usingPlaceholders.addAll(collector.iniLines());
+        List<Setting> settings = settle(collector.entries(), Resolver.referencedNames(usingPlaceholders), problems);
 
         Path iniPath = main == null ? null : workingDir.resolve(main.display()).normalize();
         AppConfig config = new AppConfig(settings, iniPath, main == null ? null : main.directory(), workingDir);
@@ -89,9 +91,8 @@ public final class ConfigLoader {
     }
 
     /** Substitutes, classifies and validates every entry; keeps the valid option values in order. */
-    private List<Setting> settle(List<Entry> entries, Problems problems) {
+    private List<Setting> settle(List<Entry> entries, Set<String> placeholders, Problems problems) {
         Resolver resolver = new Resolver(entries, environment, host, problems, false);
-        Set<String> placeholders = Resolver.referencedNames(entries);
         List<Setting> settings = new ArrayList<>();
         for (Entry entry : entries) {
             Option option = Option.find(entry.key()).orElse(null);

@@ -26,6 +26,7 @@ final class EntryCollector {
     private final Map<String, String> environment;
     private final HostInfo host;
     private final List<Entry> entries = new ArrayList<>();
+    private final List<Entry> iniLines = new ArrayList<>();
     private final Map<Path, IniText> parsed = new HashMap<>();
     /** Files and sections being read, innermost last: an include of one of them is a loop. */
     private final List<String> reading = new ArrayList<>();
@@ -44,6 +45,11 @@ final class EntryCollector {
 
     List<Entry> entries() {
         return List.copyOf(entries);
+    }
+
+    /** The {@code ini} lines, which {@link #entries()} replaces by what they include. */
+    List<Entry> iniLines() {
+        return List.copyOf(iniLines);
     }
 
     /**
@@ -132,11 +138,13 @@ final class EntryCollector {
             problems.add(source, "ini", Messages.missingValue("ini", "FILE[:SECTION]"));
             return;
         }
+        Entry line = new Entry("ini", raw.strip(), source, from);
+        iniLines.add(line);
         // The file is read right here, so its name may only use placeholders set above this line.
         Resolver resolver = new Resolver(entries, environment, host, problems, true);
         String value;
         try {
-            value = resolver.resolve(new Entry("ini", raw.strip(), source, from));
+            value = resolver.resolve(line);
         } catch (Resolver.Unresolvable alreadyReported) {
             return;
         }
