@@ -139,6 +139,14 @@ public final class ConfigLoader {
 
     private static void requireApp(AppConfig config, IniFile main, Problems problems) {
         String where = main == null ? null : main.display();
+        if (!config.isSet("name")) {
+            try {
+                Option.NAME.type().normalize(config.appName());
+            } catch (ValueType.BadValue bad) {
+                report(problems, where, Messages.badDerivedName(bad.getMessage()));
+                return;
+            }
+        }
         if (config.sockets().isEmpty()) {
             report(problems, where, Messages.noSocket(config.appName()));
         }

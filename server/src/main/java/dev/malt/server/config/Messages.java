@@ -29,6 +29,10 @@ final class Messages {
         return "bad value for '" + option + "': " + reason + ".";
     }
 
+    static String badDerivedName(String reason) {
+        return "the app is named after its INI file, but " + reason + "; set 'name = ...' or rename the file.";
+    }
+
     static String missingValue(String option, String label) {
         return "'" + option + "' needs a value: write '" + option + " = " + label + "', or remove the line.";
     }

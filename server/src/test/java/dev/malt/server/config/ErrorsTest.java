@@ -113,6 +113,16 @@ class ErrorsTest {
     }
 
     @Test
+    void an_app_named_after_an_unusable_file_name_must_set_name() {
+        fx.write("my shop.ini", "[malt]\n" + Fixture.APP);
+        ConfigException e = fx.fail("my shop.ini");
+        assertTrue(e.getMessage().startsWith("my shop.ini: the app is named after its INI file, but 'my shop'"),
+                e.getMessage());
+        fx.write("my shop.ini", "[malt]\nname = shop\n" + Fixture.APP);
+        assertEquals("shop", fx.load("my shop.ini").appName());
+    }
+
+    @Test
     void an_emperor_needs_no_app() {
         AppConfig config = fx.load(null, "--emperor", "/etc/malt/apps-enabled");
         assertEquals(Path.of("/etc/malt/apps-enabled"), config.emperor().orElseThrow());
