@@ -1,6 +1,7 @@
 package dev.malt.server.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Collects problems while loading, so the operator sees all of them at once instead of one per restart. */
@@ -29,9 +30,21 @@ final class Problems {
         return found.isEmpty();
     }
 
+    /** Throws them all: files in the order first met, each file's problems by line, the command line last. */
     void throwIfAny() {
-        if (!found.isEmpty()) {
-            throw new ConfigException(found);
+        if (found.isEmpty()) {
+            return;
         }
+        List<String> files = new ArrayList<>();
+        for (ConfigException.Problem p : found) {
+            if (p.file() != null && !files.contains(p.file())) {
+                files.add(p.file());
+            }
+        }
+        List<ConfigException.Problem> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator
+                .comparingInt((ConfigException.Problem p) -> p.file() == null ? files.size() : files.indexOf(p.file()))
+                .thenComparingInt(ConfigException.Problem::line));
+        throw new ConfigException(sorted);
     }
 }

@@ -74,6 +74,14 @@ class ErrorsTest {
     }
 
     @Test
+    void problems_found_in_different_passes_still_come_in_line_order() {
+        // line 4 fails in validation, line 5 while reading: the operator still reads them top to bottom
+        ConfigException e = fx.failMalt(Fixture.APP + "wokers = 2\nlisten: 5\n");
+        assertEquals(4, e.problems().get(0).line());
+        assertEquals(5, e.problems().get(1).line());
+    }
+
+    @Test
     void a_missing_ini_file() {
         ConfigException e = fx.fail("nothere.ini");
         assertEquals("cannot read " + fx.dir.resolve("nothere.ini") + ": no such file. Check the path given to malt.",
