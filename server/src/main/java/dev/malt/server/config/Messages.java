@@ -1,0 +1,101 @@
+package dev.malt.server.config;
+
+import java.util.List;
+
+/** Every error text of the config layer, so their tone and advice stay consistent. */
+final class Messages {
+
+    private static final String HELP = "'malt --help' lists every option.";
+
+    private Messages() {
+    }
+
+    static String unknownOption(String name, String suggestion, boolean commandLine) {
+        String dash = commandLine ? "--" : "";
+        String text = "unknown option '" + dash + name + "'";
+        if (suggestion != null) {
+            return text + " — did you mean '" + dash + suggestion + "'? "
+                    + (commandLine ? HELP : "Fix or remove the line; " + HELP);
+        }
+        return text + ". " + (commandLine ? HELP : "Fix or remove the line; " + HELP
+                + " A placeholder of your own must be used somewhere as %(" + name + ").");
+    }
+
+    static String pythonOption(String name) {
+        return "'" + name + "' is a Python option of uWSGI; Malt runs Java apps: set 'servlet' or 'war'.";
+    }
+
+    static String badValue(String option, String reason) {
+        return "bad value for '" + option + "': " + reason + ".";
+    }
+
+    static String badDerivedName(String reason) {
+        return "the app is named after its INI file, but " + reason + "; set 'name = ...' or rename the file.";
+    }
+
+    static String missingValue(String option, String label) {
+        return "'" + option + "' needs a value: write '" + option + " = " + label + "', or remove the line.";
+    }
+
+    static String colonSeparator(String line) {
+        return "'" + line + "': write 'name = value'; Malt, like uWSGI, separates name and value with '=', not ':'.";
+    }
+
+    static String unparsableLine(String line) {
+        return "cannot read '" + line + "'; a section line looks like [malt], an option like 'name = value'.";
+    }
+
+    static String cannotRead(String path, String reason, String advice) {
+        return "cannot read " + path + ": " + reason + ". " + advice;
+    }
+
+    static String noSection(String file, String section) {
+        if (section == null) {
+            return file + " has no [malt] section (nor [uwsgi]); put the options under a [malt] line.";
+        }
+        return file + " has no [" + section + "] section; check the name after ':'.";
+    }
+
+    static String includeLoop(List<String> chain) {
+        return "'ini' includes a file that is already being read (" + String.join(" → ", chain)
+                + "); remove one of the 'ini' lines.";
+    }
+
+    static String unsetEnvironment(String variable) {
+        return "environment variable '" + variable + "' is not set; export it before starting Malt, or write the"
+                + " value out.";
+    }
+
+    static String undefinedPlaceholder(String name) {
+        return "%(" + name + ") refers to nothing: no line sets '" + name + "'; add '" + name
+                + " = ...' or fix the name.";
+    }
+
+    static String placeholderNotYetSet(String name) {
+        return "%(" + name + ") in 'ini' must be set above this line, because the file is read right here;"
+                + " move the line that sets '" + name + "' up.";
+    }
+
+    static String placeholderLoop(List<String> chain) {
+        return "placeholders refer to each other in a loop (" + String.join(" → ", chain)
+                + "); set one of them to a plain value.";
+    }
+
+    static String unterminated(String opener) {
+        return "'" + opener + "' is not closed with ')'; write " + opener + "name), or %% for a literal %.";
+    }
+
+    static String magicNeedsFile(char variable) {
+        return "%" + variable + " refers to the INI file, but there is none; write the path out.";
+    }
+
+    static String noSocket(String app) {
+        return "app '" + app + "' has no socket to listen on: add 'socket = /run/malt/app/" + app + ".sock'"
+                + " (for nginx uwsgi_pass) or 'http-socket = :8080'.";
+    }
+
+    static String noApp(String app) {
+        return "app '" + app + "' has nothing to run: set 'servlet = com.example.YourServlet' (with 'classpath')"
+                + " or 'war = " + app + ".war'.";
+    }
+}
