@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.AbstractEpollChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -43,7 +43,7 @@ public final class ListenSockets implements AutoCloseable {
     /** One bound socket. */
     public record Bound(ListenSpec spec, Channel channel) {
         public FileDescriptor descriptor() {
-            return ((AbstractEpollChannel) channel).fd();
+            return ((UnixChannel) channel).fd();
         }
 
         public String name() {

@@ -3,6 +3,7 @@ package dev.malt.server.worker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -21,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Serves the plain HTTP socket ({@code http-socket}): HTTP/1.1 with keep-alive, one request at a time.
- * A {@link io.netty.handler.flow.FlowControlHandler} in front delivers one message per read, so a
- * pipelined request waits until the response before it is dispatched.
+ * A pipelined request that arrives in the same read as the previous one waits in {@link #pending}
+ * until that response is out; no further read is asked for meanwhile, so the queue stays small.
  */
 final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
@@ -36,6 +37,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     /** The response is out but body bytes are still arriving; then the next request may come. */
     private boolean draining;
     private boolean keepAliveAfterDrain;
+    private boolean inputShutdown;
+    /** The current request's body has fully arrived; what comes next belongs to the next request. */
+    private boolean bodyEnded;
+    private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
 
     HttpServerHandler(AppDispatcher dispatcher, String socketName) {
         this.dispatcher = dispatcher;
@@ -50,6 +55,14 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null && bodyEnded && !draining) {
+            pending.add(msg);
+            return;
+        }
+        process(msg);
+    }
+
+    private void process(Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
                 onRequest(request);
@@ -74,6 +87,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(ctx.alloc().buffer(CONTINUE.length).writeBytes(CONTINUE));
         }
+        bodyEnded = false;
         exchange = new ChannelExchange(ctx.channel(),
                 HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()),
                 new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), true, HttpUtil.isKeepAlive(request),
@@ -99,6 +113,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        if (last) {
+            bodyEnded = true;
+        }
         ByteBuf bytes = content.content();
         boolean more = current.requestBody().offer(bytes, last);
         if (last && draining) {
@@ -129,10 +146,23 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     private void nextRequestOrClose(boolean keepAlive) {
         exchange = null;
-        if (keepAlive) {
-            ctx.read();
-        } else {
+        bodyEnded = false;
+        if (!keepAlive || inputShutdown) {
+            releasePending();
             ctx.close();
+            return;
+        }
+        while (!pending.isEmpty() && (exchange == null || !bodyEnded)) {
+            process(pending.poll());
+        }
+        if (exchange == null) {
+            ctx.read();
+        }
+    }
+
+    private void releasePending() {
+        for (Object msg; (msg = pending.poll()) != null; ) {
+            ReferenceCountUtil.release(msg);
         }
     }
 
@@ -155,6 +185,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         // Idle keep-alive connections are closed; a connection with a request in progress is not idle.
         if (event instanceof IdleStateEvent && exchange == null) {
             ctx.close();
+        } else if (event instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (exchange == null) {
+                ctx.close();
+            }
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -170,6 +205,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
         if (exchange != null) {
             exchange.requestBody().fail(new IOException("the client closed the connection before the body ended"));
             exchange.writabilityChanged();

@@ -10,6 +10,7 @@ import dev.malt.protocol.UwsgiUnsupportedModifierException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,15 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ResponseTail.closeAfterUnreadBody(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent && (exchange == null || exchange.isFinished())) {
+            // Nothing more can arrive and nothing is being answered.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

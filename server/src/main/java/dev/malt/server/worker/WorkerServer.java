@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +85,8 @@ public final class WorkerServer implements AutoCloseable {
     private Channel listen(Settings settings, WorkerListener listener) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
+                // Reads happen only when a request wants them: back-pressure for bodies, one request at a time.
+                // Half-closure stays off: a peer that shuts its output is treated as gone (nginx never does).
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -100,7 +101,6 @@ public final class WorkerServer implements AutoCloseable {
                                             .setMaxInitialLineLength(8192)
                                             .setMaxHeaderSize(settings.bufferSize())
                                             .setMaxChunkSize(64 * 1024)),
-                                    new FlowControlHandler(),
                                     new HttpServerHandler(dispatcher, listener.name()));
                         }
                     }

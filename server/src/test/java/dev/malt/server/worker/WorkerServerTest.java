@@ -192,7 +192,10 @@ class WorkerServerTest {
         return packet;
     }
 
-    /** Sends everything on a background thread (the server may answer first) and reads to EOF. */
+    /**
+     * Sends everything on a background thread (the server may answer first) and reads to EOF. Like nginx,
+     * the client keeps its side open until the response ends.
+     */
     private static byte[] exchange(InetSocketAddress address, byte[] request) throws Exception {
         try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.setSoTimeout(20_000);
@@ -200,7 +203,6 @@ class WorkerServerTest {
             Thread sender = new Thread(() -> {
                 try {
                     socket.getOutputStream().write(request);
-                    socket.shutdownOutput();
                 } catch (IOException e) {
                     sendErrors.add(e);
                 }

@@ -1,0 +1,124 @@
+package dev.malt.launcher;
+
+import dev.malt.server.config.AppConfig;
+import dev.malt.server.config.ConfigException;
+import dev.malt.server.config.ConfigLoader;
+import dev.malt.server.config.Option;
+import dev.malt.server.master.Standalone;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The {@code malt} command. Every config option is also a command-line option, built from the
+ * option catalogue, so {@code --help} always lists exactly what an INI file may hold.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        OptionCollector collector = new OptionCollector();
+        CommandSpec spec = commandSpec(collector);
+        CommandLine commandLine = new CommandLine(spec);
+        commandLine.setUsageHelpWidth(100);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            PrintWriter err = commandLine.getErr();
+            err.println("malt: " + e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                err.println("Run 'malt --help' for every option.");
+            }
+            return 2;
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(commandLine.getOut());
+            return 0;
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            commandLine.printVersionHelp(commandLine.getOut());
+            return 0;
+        }
+        List<Map.Entry<String, String>> options = new ArrayList<>(collector.collected());
+        List<String> positional = parsed.matchedPositionalValue(0, List.of());
+        for (String file : positional) {
+            // uwsgi-style shorthand: 'malt shop.ini' is 'malt --ini shop.ini'.
+            options.add(0, Map.entry("ini", file));
+        }
+        if (options.isEmpty()) {
+            commandLine.usage(commandLine.getErr());
+            return 2;
+        }
+        AppConfig config;
+        try {
+            config = new ConfigLoader().load(null, options);
+        } catch (ConfigException e) {
+            System.err.println("malt: the configuration has " + (e.problems().size() == 1 ? "a problem" : "problems")
+                    + "; nothing was started:");
+            for (ConfigException.Problem problem : e.problems()) {
+                System.err.println("  " + problem);
+            }
+            return 2;
+        }
+        return Standalone.run(config);
+    }
+
+    private static CommandSpec commandSpec(OptionCollector collector) {
+        CommandSpec spec = CommandSpec.create()
+                .name("malt")
+                .version("Malt " + version(), "Java " + System.getProperty("java.version") + " ("
+                        + System.getProperty("java.vm.name") + ")");
+        spec.mixinStandardHelpOptions(true);
+        spec.usageMessage()
+                .sortOptions(false)
+                .description("A uWSGI-style application server for Java servlets and WARs.",
+                        "Runs one app from an INI file in the foreground: a master that owns the sockets and a pool "
+                                + "of worker JVMs. Every INI option also works as --option value; list options "
+                                + "repeat, and for the others the last value wins.")
+                .customSynopsis("malt --ini FILE [--option VALUE]...", "malt FILE.ini [--option VALUE]...",
+                        "malt --help | --version");
+        spec.addPositional(PositionalParamSpec.builder()
+                .paramLabel("FILE.ini")
+                .arity("0..1")
+                .index("0")
+                .type(List.class)
+                .auxiliaryTypes(String.class)
+                .description("same as --ini FILE.ini")
+                .build());
+        for (Option.Group group : Option.Group.values()) {
+            for (Option option : Option.all()) {
+                if (option.group() == group) {
+                    spec.addOption(collector.optionFor(option));
+                }
+            }
+        }
+        return spec;
+    }
+
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}
