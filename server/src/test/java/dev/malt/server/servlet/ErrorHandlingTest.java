@@ -59,6 +59,11 @@ class ErrorHandlingTest {
     }
 
     @Test
+    void unavailableExceptionBecomes503() {
+        assertEquals(503, run("/unavailable").status);
+    }
+
+    @Test
     void errorPageReplacesHalfBuiltResponse() {
         RecordingChannel c = run("/throw-after-headers");
         assertEquals(500, c.status);

@@ -358,6 +358,15 @@ class RequestMappingTest {
     }
 
     @Test
+    void withoutRequestUriTheUriIsRebuiltEncoded() {
+        UwsgiVars.Builder vars = UwsgiVars.builder().add("REQUEST_METHOD", "GET")
+                .add("SCRIPT_NAME", "/shop").add("PATH_INFO", "/caf\u00e9 x?".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> r = echo(shop, TestExchange.of(vars));
+        assertEquals("/shop/caf%C3%A9%20x%3F", r.get("requestURI"));
+        assertEquals("/caf\u00e9 x?", r.get("pathInfo"));
+    }
+
+    @Test
     void emptyHeaderValueIsKept() {
         assertEquals("", echo(root, TestExchange.of(nginx("GET", "/").add("HTTP_X_EMPTY", ""))).get("header:X-Empty"));
         assertNull(echo(root, TestExchange.of(nginx("GET", "/"))).get("header:X-Empty"));

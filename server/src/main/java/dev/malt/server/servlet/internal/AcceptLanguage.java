@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Parses Accept-Language values into locales, best first (RFC 9110 section 12.5.4). */
-public final class AcceptLanguage {
+final class AcceptLanguage {
 
     private static final int MAX_RANGES = 64;
 

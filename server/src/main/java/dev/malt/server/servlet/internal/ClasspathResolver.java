@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * so the class path order does not depend on the file system. An entry that matches nothing is an
  * error: a silently empty classpath only moves the problem to a confusing ClassNotFoundException.
  */
-public final class ClasspathResolver {
+final class ClasspathResolver {
 
     private static final int LISTED_CONTENTS = 10;
 

@@ -3,7 +3,7 @@ package dev.malt.server.servlet.internal;
 import java.util.Locale;
 
 /** Small parsing helpers for Content-Type values ({@code type/subtype; param=value; ...}). */
-public final class ContentTypes {
+final class ContentTypes {
 
     private ContentTypes() {
     }

@@ -134,12 +134,24 @@ public final class GatewayRequestMapping {
         return UriPaths.decodeRawPath(requestUri);
     }
 
-    /** Without REQUEST_URI (rare CGI-only frontends) the decoded vars are all there is. */
+    /** Without REQUEST_URI (rare CGI-only frontends) the decoded vars are all there is: re-encode them. */
     private static String rebuildRequestUri(UwsgiVars vars) {
-        String script = vars.get("SCRIPT_NAME", "");
-        String pathInfo = vars.get("PATH_INFO", "");
-        String path = script + pathInfo;
-        return path.isEmpty() ? "/" : path.replace(" ", "%20");
+        String path = vars.get("SCRIPT_NAME", "") + vars.get("PATH_INFO", "");
+        if (path.isEmpty()) {
+            return "/";
+        }
+        StringBuilder encoded = new StringBuilder(path.length() + 16);
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i); // one char per wire byte (ISO-8859-1)
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return encoded.toString();
     }
 
     private static String pathInfo(String decodedPath, String contextPath) {

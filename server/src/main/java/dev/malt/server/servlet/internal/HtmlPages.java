@@ -3,7 +3,7 @@ package dev.malt.server.servlet.internal;
 import java.nio.charset.StandardCharsets;
 
 /** The small HTML bodies Malt writes itself: error pages and redirect notes. Always UTF-8. */
-public final class HtmlPages {
+final class HtmlPages {
 
     public static final String CONTENT_TYPE = "text/html";
     public static final String CHARSET = "UTF-8";

@@ -3,7 +3,7 @@ package dev.malt.server.servlet.internal;
 import java.util.Map;
 
 /** Standard reason phrases (RFC 9110), for error page titles. */
-public final class HttpStatusReasons {
+final class HttpStatusReasons {
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(101, "Switching Protocols"),

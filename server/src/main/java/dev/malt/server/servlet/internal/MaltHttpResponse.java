@@ -413,6 +413,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     @Override
     public void reset() {
         output.resetBuffer(); // throws if committed
+        output.attach(null);  // the old writer is done; a new getWriter() may pick another charset
         status = SC_OK;
         headers.clear();
         contentType = null;

@@ -8,7 +8,7 @@ import java.util.Enumeration;
 import java.util.Map;
 
 /** The config handed to {@code Servlet.init}: the app's name as servlet name, and its init parameters. */
-public final class MaltServletConfig implements ServletConfig {
+final class MaltServletConfig implements ServletConfig {
 
     private final String servletName;
     private final ServletContext context;

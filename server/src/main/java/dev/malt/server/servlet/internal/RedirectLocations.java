@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * root; anything else is relative to the request URI. Dot segments are resolved; the query and
  * fragment of the location are kept.
  */
-public final class RedirectLocations {
+final class RedirectLocations {
 
     private RedirectLocations() {
     }

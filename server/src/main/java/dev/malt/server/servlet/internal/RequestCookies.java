@@ -11,7 +11,7 @@ import java.util.List;
  * quotes, and pairs that cannot be a cookie (no name, a name the Servlet API rejects, the RFC 2109
  * {@code $Version}-style attributes) are skipped rather than failing the request.
  */
-public final class RequestCookies {
+final class RequestCookies {
 
     /** Browsers cap cookies per domain far lower; this only bounds a hostile header. */
     private static final int MAX_COOKIES = 500;

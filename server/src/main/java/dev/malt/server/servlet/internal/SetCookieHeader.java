@@ -11,7 +11,7 @@ import java.util.Map;
  * clients that predate Max-Age. Values that would break the header are refused, so an app can never
  * inject a second cookie or header through a cookie.
  */
-public final class SetCookieHeader {
+final class SetCookieHeader {
 
     /** Max-Age 0 means "delete now"; Expires says the same with a date well in the past. */
     private static final String EXPIRED = "Thu, 01 Jan 1970 00:00:10 GMT";

@@ -12,7 +12,7 @@ import java.util.Map;
  * with the given charset, so multi-byte characters survive. Malformed escapes are kept literally and
  * invalid byte sequences become U+FFFD; a bad parameter is no reason to fail the request.
  */
-public final class UrlEncodedParser {
+final class UrlEncodedParser {
 
     /** More parameters than this in one request is a hash-flooding attempt, not a form. */
     public static final int MAX_PARAMETERS = 10_000;

@@ -106,6 +106,7 @@ public class ScenarioServlet extends HttpServlet {
                 }
             }
             case "throw" -> throw new IllegalStateException("boom");
+            case "unavailable" -> throw new jakarta.servlet.UnavailableException("down for maintenance", 30);
             case "throw-servlet-exception" -> throw new ServletException("wrapped", new RuntimeException("root"));
             case "throw-after-commit" -> {
                 resp.getWriter().print("partial");
