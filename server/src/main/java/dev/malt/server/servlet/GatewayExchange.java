@@ -27,4 +27,21 @@ public interface GatewayExchange {
 
     /** Where the response goes. */
     ResponseChannel response();
+
+    /**
+     * An id of the frontend connection this request came on, unique within this JVM, for
+     * {@code ServletConnection#getConnectionId()}. Requests that share a keep-alive connection share
+     * it. The default, {@code null}, makes the servlet layer use the request id instead.
+     */
+    default String connectionId() {
+        return null;
+    }
+
+    /**
+     * The protocol spoken on that connection, for {@code ServletConnection#getProtocol()}:
+     * {@code "uwsgi"} on the uwsgi socket, {@code "http/1.1"} (or {@code "http/1.0"}) on the HTTP socket.
+     */
+    default String connectionProtocol() {
+        return "uwsgi";
+    }
 }

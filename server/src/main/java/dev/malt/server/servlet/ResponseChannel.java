@@ -11,6 +11,17 @@ import java.util.Map;
  *
  * <p>Calls come from one app thread at a time. Writes block while the peer is slower than the app,
  * so a large response never piles up in memory.
+ *
+ * <p><b>Responses without a body.</b> For a HEAD request, and for status 1xx, 204 and 304, the servlet
+ * layer writes no body bytes. It still passes the length a GET would have had when it knows it (HEAD,
+ * 304), so the transport may send it as Content-Length; for 1xx and 204 it passes
+ * {@link #UNKNOWN_LENGTH}. The transport must frame no body for these: no chunked encoding and no
+ * terminating chunk, and no Content-Length on 1xx/204.
+ *
+ * <p><b>Ending.</b> {@code ServletHost.handle} always ends the exchange with {@link #finish} or
+ * {@link #abort}; {@code finish} may come before {@code handle} returns (the app closed its output or
+ * reached its declared Content-Length). A finish after fewer bytes than a declared length never
+ * happens: the servlet layer aborts instead.
  */
 public interface ResponseChannel {
 

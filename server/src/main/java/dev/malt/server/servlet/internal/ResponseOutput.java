@@ -1,0 +1,266 @@
+package dev.malt.server.servlet.internal;
+
+import dev.malt.server.servlet.ResponseChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The response buffer and its commit rules (Servlet 6, section 5.1). Bytes collect in a buffer of
+ * {@link #bufferSize()} bytes; the head goes out ("commit") when the buffer overflows, on flush, when
+ * the app's declared content length is reached, or when the response is closed. If the whole body is
+ * still in the buffer at close, the transport is told its exact length; otherwise the declared
+ * length, or {@link ResponseChannel#UNKNOWN_LENGTH} so the transport chunks.
+ *
+ * <p>A HEAD response, or a status that forbids a body, goes through the same accounting so that its
+ * headers match what a GET would get, but no body byte reaches the channel.
+ */
+public final class ResponseOutput {
+
+    public static final int DEFAULT_BUFFER_SIZE = 8192;
+
+    private static final Logger log = LoggerFactory.getLogger(ResponseOutput.class);
+
+    /** What the output needs from the response when it commits. */
+    public interface Head {
+        int status();
+
+        /** The header list to send; never Content-Length, Transfer-Encoding or Connection. */
+        List<Map.Entry<String, String>> headersToSend();
+
+        /** The length the app declared, or -1. */
+        long declaredLength();
+    }
+
+    private final ResponseChannel channel;
+    private final Head head;
+    private final boolean headRequest;
+
+    private int bufferSize = DEFAULT_BUFFER_SIZE;
+    private byte[] buffer;
+    private int count;
+    /** Body bytes the app wrote since the last buffer reset, sent or not. */
+    private long written;
+    private long sentLength = ResponseChannel.UNKNOWN_LENGTH;
+    private boolean bodyless;
+    private boolean committed;
+    private boolean closed;
+    private boolean finished;
+    /** The channel failed once: the peer is gone, so later output fails fast without touching it. */
+    private ClientAbortException broken;
+    private ResponseWriter writer;
+
+    public ResponseOutput(ResponseChannel channel, Head head, boolean headRequest) {
+        this.channel = channel;
+        this.head = head;
+        this.headRequest = headRequest;
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public void setBufferSize(int size) {
+        if (committed || written > 0) {
+            throw new IllegalStateException(ServletMessages.bufferSizeAfterWrite());
+        }
+        bufferSize = Math.max(size, 0);
+        buffer = null;
+    }
+
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** Lets buffer resets and the final close reach chars the writer still holds. */
+    void attach(ResponseWriter writer) {
+        this.writer = writer;
+    }
+
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (broken != null) {
+            throw broken;
+        }
+        if (closed || length <= 0) {
+            return; // after close, sendError or a reached Content-Length, output is ignored (spec 5.7)
+        }
+        long declared = head.declaredLength();
+        int accepted = length;
+        if (declared >= 0 && written + length > declared) {
+            accepted = (int) Math.max(0, declared - written);
+            log.debug("Response body longer than the declared Content-Length {}; {} bytes dropped",
+                    declared, length - accepted);
+        }
+        if (accepted > 0) {
+            buffer(bytes, offset, accepted);
+        }
+        if (declared >= 0 && written >= declared) {
+            close();
+        }
+    }
+
+    private void buffer(byte[] bytes, int offset, int length) throws IOException {
+        written += length;
+        if (buffer == null) {
+            buffer = new byte[bufferSize];
+        }
+        if (count + length <= buffer.length) {
+            System.arraycopy(bytes, offset, buffer, count, length);
+            count += length;
+            return;
+        }
+        commit(false);
+        drain();
+        if (length >= buffer.length) {
+            send(bytes, offset, length);
+        } else {
+            System.arraycopy(bytes, offset, buffer, 0, length);
+            count = length;
+        }
+    }
+
+    /** Commits and pushes everything written so far to the peer. */
+    public void flush() throws IOException {
+        if (broken != null) {
+            throw broken;
+        }
+        if (closed) {
+            return;
+        }
+        commit(false);
+        drain();
+        try {
+            channel.flush();
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    /** Discards buffered bytes that have not been sent. */
+    public void resetBuffer() {
+        if (committed) {
+            throw new IllegalStateException(ServletMessages.resetAfterCommit());
+        }
+        count = 0;
+        written = 0;
+        if (writer != null) {
+            writer.discardPending();
+        }
+    }
+
+    /** Ends the response: commits if needed, sends the rest and finishes the channel. Idempotent. */
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        ResponseWriter pending = writer;
+        writer = null; // a write below may reach the declared length and close re-entrantly
+        if (pending != null) {
+            pending.endOfInput();
+            if (closed) {
+                return;
+            }
+        }
+        closed = true;
+        if (broken != null) {
+            abort(broken); // e.g. a PrintWriter swallowed the failure: end the exchange now
+            throw broken;
+        }
+        try {
+            commit(true);
+            drain();
+        } catch (IOException e) {
+            abort(e);
+            throw e;
+        }
+        if (!bodyless && sentLength >= 0 && written < sentLength) {
+            // the head promised more bytes than came: a clean finish would leave the client waiting
+            String message = ServletMessages.bodyShorterThanDeclared(written, sentLength);
+            log.warn(message);
+            abort(new IOException(message));
+            return;
+        }
+        finished = true;
+        try {
+            channel.finish();
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    /** Ends the response abnormally; the client sees the connection close. */
+    public void abort(Throwable cause) {
+        closed = true;
+        if (!finished) {
+            finished = true;
+            channel.abort(cause);
+        }
+    }
+
+    private void commit(boolean last) throws IOException {
+        if (committed) {
+            return;
+        }
+        committed = true;
+        int status = head.status();
+        bodyless = headRequest || HttpStatusReasons.forbidsBody(status);
+        sentLength = frameLength(status, last);
+        try {
+            channel.writeHead(status, null, head.headersToSend(), sentLength);
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    private long frameLength(int status, boolean last) {
+        long declared = head.declaredLength();
+        if (status < 200 || status == 204) {
+            return ResponseChannel.UNKNOWN_LENGTH; // these must not carry Content-Length at all
+        }
+        if (status == 304) {
+            return declared; // what the GET would have sent, if the app knows it
+        }
+        if (headRequest && declared >= 0) {
+            return declared; // HEAD may declare a length without writing anything
+        }
+        if (last) {
+            return written; // the whole body is in the buffer: its size is the truth
+        }
+        return declared >= 0 ? declared : ResponseChannel.UNKNOWN_LENGTH;
+    }
+
+    private void drain() throws IOException {
+        if (count > 0) {
+            int n = count;
+            count = 0;
+            send(buffer, 0, n);
+        }
+    }
+
+    private void send(byte[] bytes, int offset, int length) throws IOException {
+        if (bodyless) {
+            return;
+        }
+        try {
+            channel.write(bytes, offset, length);
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    private ClientAbortException broken(IOException e) {
+        broken = e instanceof ClientAbortException abort ? abort : new ClientAbortException(e);
+        return broken;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.malt.server.servlet.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Turns request paths into the canonical decoded form that servlet path mapping works on
+ * (Servlet 6, section 3.5.2): path parameters dropped, percent escapes decoded as UTF-8, empty and
+ * dot segments removed. Anything that could make two layers disagree about which resource is meant
+ * is a 400: an encoded '/' or '\', a control character, invalid UTF-8, or '..' above the root.
+ */
+final class UriPaths {
+
+    private UriPaths() {
+    }
+
+    /** Decodes the path part of a raw request URI; its chars are the wire bytes (ISO-8859-1). */
+    public static String decodeRawPath(String rawPath) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rawPath.length());
+        boolean inPathParameter = false;
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '/') {
+                inPathParameter = false;
+            } else if (inPathParameter) {
+                continue;
+            } else if (c == ';') {
+                inPathParameter = true;
+                continue;
+            } else if (c == '%') {
+                int hi = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw bad(ServletMessages.pathBadEscape(rawPath));
+                }
+                int b = hi << 4 | lo;
+                if (b == '/' || b == '\\') {
+                    throw bad(ServletMessages.pathEncodedSeparator(rawPath));
+                }
+                bytes.write(b);
+                i += 2;
+                continue;
+            }
+            bytes.write(c);
+        }
+        return canonicalize(utf8(bytes.toByteArray(), rawPath));
+    }
+
+    /** Canonicalizes a path the frontend already decoded (PATH_INFO), given as its raw bytes. */
+    public static String canonicalizeDecoded(byte[] decodedPath) {
+        String path = utf8(decodedPath, new String(decodedPath, StandardCharsets.ISO_8859_1));
+        return canonicalize(path);
+    }
+
+    /** Removes empty and dot segments; keeps a trailing slash. The input starts with '/'. */
+    static String canonicalize(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                throw bad(ServletMessages.pathControlCharacter(path));
+            }
+        }
+        if (!path.startsWith("/")) {
+            throw bad(ServletMessages.pathNotAbsolute(path));
+        }
+        if (!path.contains("//") && !path.contains("/.")) {
+            return path; // the common case: nothing to do
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        boolean trailingSlash = false;
+        int start = 1;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            String segment = path.substring(start, end);
+            boolean last = end == path.length();
+            trailingSlash = last && (segment.isEmpty() || segment.equals(".") || segment.equals(".."));
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    throw bad(ServletMessages.pathAboveRoot(path));
+                }
+                segments.removeLast();
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.addLast(segment);
+            }
+            start = end + 1;
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        for (String segment : segments) {
+            out.append('/').append(segment);
+        }
+        if (trailingSlash || out.length() == 0) {
+            out.append('/');
+        }
+        return out.toString();
+    }
+
+    private static String utf8(byte[] bytes, String forMessage) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw bad(ServletMessages.pathNotUtf8(forMessage));
+        }
+    }
+
+    private static RequestRejectedException bad(String message) {
+        return new RequestRejectedException(400, message);
+    }
+}

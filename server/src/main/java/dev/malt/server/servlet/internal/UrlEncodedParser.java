@@ -1,0 +1,86 @@
+package dev.malt.server.servlet.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses {@code application/x-www-form-urlencoded} data (query strings and form bodies) into
+ * parameters. Works on bytes: {@code %XX} and {@code +} are undone first, then the bytes are decoded
+ * with the given charset, so multi-byte characters survive. Malformed escapes are kept literally and
+ * invalid byte sequences become U+FFFD; a bad parameter is no reason to fail the request.
+ */
+final class UrlEncodedParser {
+
+    /** More parameters than this in one request is a hash-flooding attempt, not a form. */
+    public static final int MAX_PARAMETERS = 10_000;
+
+    private UrlEncodedParser() {
+    }
+
+    /** Parses a query string whose chars are wire bytes (ISO-8859-1) into {@code into}. */
+    public static void parse(String query, Charset charset, Map<String, List<String>> into) {
+        byte[] bytes = new byte[query.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) query.charAt(i);
+        }
+        parse(bytes, bytes.length, charset, into);
+    }
+
+    public static void parse(byte[] data, int length, Charset charset, Map<String, List<String>> into) {
+        int count = 0;
+        for (Map.Entry<String, List<String>> entry : into.entrySet()) {
+            count += entry.getValue().size();
+        }
+        ByteArrayOutputStream scratch = new ByteArrayOutputStream(64);
+        int start = 0;
+        while (start < length) {
+            int end = indexOf(data, (byte) '&', start, length);
+            if (end > start) {
+                int equals = indexOf(data, (byte) '=', start, end);
+                String name = decode(data, start, equals, charset, scratch);
+                String value = equals < end ? decode(data, equals + 1, end, charset, scratch) : "";
+                if (!name.isEmpty()) {
+                    if (++count > MAX_PARAMETERS) {
+                        throw new RequestRejectedException(400, ServletMessages.tooManyParameters(MAX_PARAMETERS));
+                    }
+                    into.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+                }
+            }
+            start = end + 1;
+        }
+    }
+
+    private static String decode(byte[] data, int from, int to, Charset charset, ByteArrayOutputStream scratch) {
+        scratch.reset();
+        for (int i = from; i < to; i++) {
+            byte b = data[i];
+            if (b == '+') {
+                scratch.write(' ');
+            } else if (b == '%') {
+                int hi = i + 2 < to ? Character.digit(data[i + 1], 16) : -1;
+                int lo = hi >= 0 ? Character.digit(data[i + 2], 16) : -1;
+                if (lo >= 0) {
+                    scratch.write(hi << 4 | lo);
+                    i += 2;
+                } else {
+                    scratch.write(b);
+                }
+            } else {
+                scratch.write(b);
+            }
+        }
+        return scratch.toString(charset);
+    }
+
+    private static int indexOf(byte[] data, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return to;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.malt.server.servlet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-memory {@link ResponseChannel} standing in for the Netty transport. It records what the
+ * servlet layer did, in order, and fails the test on contract violations (a second head, body before
+ * head, framing headers in the list, writes after the end).
+ */
+final class RecordingChannel implements ResponseChannel {
+
+    final List<String> events = new ArrayList<>();
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    int status = -1;
+    List<Map.Entry<String, String>> headers;
+    long contentLength = Long.MIN_VALUE;
+    boolean finished;
+    Throwable aborted;
+    /** Fail writes once this many body bytes went through (a client that goes away); -1 never. */
+    long failAfterBytes = -1;
+
+    @Override
+    public void writeHead(int status, String reason, List<Map.Entry<String, String>> headers, long contentLength)
+            throws IOException {
+        check(this.status == -1, "writeHead called twice");
+        check(!finished && aborted == null, "writeHead after the end");
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey();
+            check(!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
+                    && !name.equalsIgnoreCase("Connection"), "framing header in the list: " + name);
+            check(header.getValue().indexOf('\r') < 0 && header.getValue().indexOf('\n') < 0,
+                    "CR/LF in header value: " + header);
+        }
+        this.status = status;
+        this.headers = List.copyOf(headers);
+        this.contentLength = contentLength;
+        events.add("head " + status + " " + contentLength);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        check(status != -1, "write before writeHead");
+        check(!finished && aborted == null, "write after the end");
+        if (failAfterBytes >= 0 && body.size() + length > failAfterBytes) {
+            throw new IOException("Broken pipe");
+        }
+        body.write(bytes, offset, length);
+        events.add("write " + length);
+    }
+
+    @Override
+    public void flush() {
+        events.add("flush");
+    }
+
+    @Override
+    public void finish() {
+        check(status != -1, "finish before writeHead");
+        if (finished || aborted != null) {
+            return;
+        }
+        finished = true;
+        events.add("finish");
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        if (finished || aborted != null) {
+            return;
+        }
+        aborted = cause;
+        events.add("abort");
+    }
+
+    @Override
+    public boolean isHeadWritten() {
+        return status != -1;
+    }
+
+    String bodyText() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The first value of a header, case-insensitive, or null. */
+    String header(String name) {
+        List<String> all = headers(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    List<String> headers(String name) {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                values.add(header.getValue());
+            }
+        }
+        return values;
+    }
+
+    private static void check(boolean condition, String violation) {
+        if (!condition) {
+            throw new AssertionError("ResponseChannel contract violated: " + violation);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.malt.server.servlet.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class UriPathsTest {
+
+    @Test
+    void decodesAndCanonicalizes() {
+        assertEquals("/a b/\u00e9", UriPaths.decodeRawPath("/a%20b/%C3%A9"));
+        assertEquals("/a/c", UriPaths.decodeRawPath("/a/./b/../c"));
+        assertEquals("/a/", UriPaths.decodeRawPath("/a/b/.."));
+        assertEquals("/a/b", UriPaths.decodeRawPath("//a///b"));
+        assertEquals("/a/b/", UriPaths.decodeRawPath("/a;x=1/b;jsessionid=2/"));
+        assertEquals("/", UriPaths.decodeRawPath("/a/%2e%2e"));
+        assertEquals("/", UriPaths.decodeRawPath("/"));
+        assertEquals("/+", UriPaths.decodeRawPath("/+"), "'+' is a plus in a path, not a space");
+    }
+
+    @Test
+    void rejectsWhatLayersCouldReadDifferently() {
+        for (String path : new String[] {"/a%2fb", "/a%5Cb", "/a%2", "/a%g0", "/..", "/a/../../b", "/%00",
+                "/a%0Ab", "/%FF", "/%C3"}) {
+            RequestRejectedException e = assertThrows(RequestRejectedException.class, () -> UriPaths.decodeRawPath(path), path);
+            assertEquals(400, e.status());
+        }
+    }
+
+    @Test
+    void frontendDecodedPathIsReadAsUtf8() {
+        assertEquals("/caf\u00e9", UriPaths.canonicalizeDecoded("/caf\u00e9".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("/b", UriPaths.canonicalizeDecoded("/a/../b".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(RequestRejectedException.class, () -> UriPaths.canonicalizeDecoded(new byte[] {'/', (byte) 0xE9}));
+    }
+}
