@@ -264,6 +264,11 @@ class ProbeAppTest {
             HttpResponse echoed = RawHttp.post("/echo").body("application/octet-stream", body).send(http);
             assertEquals(200, echoed.status(), echoed::toString);
             assertArrayEquals(body, echoed.body(), "1 MiB echoed over the http-socket");
+
+            int n = 1024 * 1024 + 5;
+            HttpResponse streamed = RawHttp.get("/bytes?n=" + n + "&stream").send(http);
+            assertEquals(200, streamed.status(), streamed::toString);
+            assertPattern(streamed.body(), n);
         }
 
         @Test

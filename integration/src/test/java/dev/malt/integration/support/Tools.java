@@ -13,7 +13,7 @@ import java.util.List;
 public final class Tools {
 
     static final String HOW_TO_INSTALL = "run ./run-tests from the repository root as root (it installs what the tests need), "
-            + "or install it yourself: apt-get install -y nginx-light apache2";
+            + "or install it yourself: apt-get install -y nginx apache2";
 
     private Tools() {
     }
