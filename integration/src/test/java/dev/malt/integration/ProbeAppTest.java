@@ -240,8 +240,10 @@ class ProbeAppTest {
 
         @Test
         void everyUwsgiSocketAnswersPing() throws IOException {
-            assertArrayEquals(RawUwsgi.PONG, RawUwsgi.ping(tcp, Duration.ofSeconds(5)), "ping on " + tcp);
-            assertArrayEquals(RawUwsgi.PONG, RawUwsgi.ping(unix, Duration.ofSeconds(5)), "ping on " + unix);
+            for (Endpoint socket : List.of(tcp, unix)) {
+                byte[] answer = RawUwsgi.ping(socket, Duration.ofSeconds(5));
+                assertArrayEquals(RawUwsgi.PONG, answer, "ping on " + socket);
+            }
         }
 
         @Test
