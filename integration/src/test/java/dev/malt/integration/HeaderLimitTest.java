@@ -3,7 +3,6 @@ package dev.malt.integration;
 import dev.malt.integration.support.Apache;
 import dev.malt.integration.support.Diagnostics;
 import dev.malt.integration.support.Endpoint;
-import dev.malt.integration.support.Frontend;
 import dev.malt.integration.support.HttpResponse;
 import dev.malt.integration.support.MaltProcess;
 import dev.malt.integration.support.Nginx;
