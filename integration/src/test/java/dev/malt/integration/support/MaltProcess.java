@@ -51,9 +51,10 @@ public final class MaltProcess implements AutoCloseable {
 
     /** An app serving ProbeServlet from the sample jar, with one worker. */
     public static Builder probe(String name) {
+        String jar = Tools.samplesJar().toString();
         return builder(name)
                 .option("servlet", "dev.malt.samples.ProbeServlet")
-                .option("classpath", Tools.samplesJar().toString())
+                .option("classpath", jar)
                 .option("workers", "1");
     }
 
@@ -199,6 +200,7 @@ public final class MaltProcess implements AutoCloseable {
     /** Options in order (repeats allowed, as in an INI file), extra command-line arguments, then {@link #start()}. */
     public static final class Builder {
         private final String name;
+        private final Path malt;
         private final Path dir;
         private final List<Map.Entry<String, String>> options = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
@@ -208,6 +210,7 @@ public final class MaltProcess implements AutoCloseable {
 
         private Builder(String name) {
             this.name = name;
+            this.malt = Tools.maltCommand();
             this.dir = TempDirs.create(name);
         }
 
@@ -260,7 +263,6 @@ public final class MaltProcess implements AutoCloseable {
         }
 
         public MaltProcess start() {
-            Path malt = Tools.maltCommand();
             Path ini = existingIni != null ? existingIni : writeIni();
             Endpoint ready = readiness;
             boolean http = httpReadiness;
