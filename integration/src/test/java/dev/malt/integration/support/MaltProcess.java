@@ -1,0 +1,313 @@
+package dev.malt.integration.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Malt app run as an operator would: {@code $MALT_HOME/bin/malt --ini app.ini} as a real process
+ * (a master JVM that spawns worker JVMs), output captured to a file, ready once its uwsgi socket answers
+ * a ping (or its http-socket answers HTTP).
+ *
+ * <pre>
+ * try (MaltProcess malt = MaltProcess.probe("x").option("socket", tcp.iniValue()).start()) { ... }
+ * </pre>
+ *
+ * {@link #close()} stops it with SIGTERM, kills it after a bound, and kills any worker left behind.
+ */
+public final class MaltProcess implements AutoCloseable {
+
+    /** How long a start may take before the test fails: two JVMs start on a busy 2-core CI machine. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a graceful stop (SIGTERM) may take before SIGKILL. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Path dir;
+    private final Path ini;
+    private final LoggedProcess process;
+    private final Endpoint readiness;
+    private final boolean httpReadiness;
+
+    private MaltProcess(Builder b, Path ini, LoggedProcess process, Endpoint readiness, boolean httpReadiness) {
+        this.name = b.name;
+        this.dir = b.dir;
+        this.ini = ini;
+        this.process = process;
+        this.readiness = readiness;
+        this.httpReadiness = httpReadiness;
+    }
+
+    /** An app named {@code name}; its INI, output and (if you put them there) sockets live in {@link Builder#dir()}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** An app serving ProbeServlet from the sample jar, with one worker. */
+    public static Builder probe(String name) {
+        String jar = Tools.samplesJar().toString();
+        return builder(name)
+                .option("servlet", "dev.malt.samples.ProbeServlet")
+                .option("classpath", jar)
+                .option("workers", "1");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The master's pid (the {@code malt} command execs the master JVM). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path ini() {
+        return ini;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The worker processes and anything else below the master, right now. */
+    public List<ProcessHandle> children() {
+        return process.descendants();
+    }
+
+    /** Sends a signal by name ({@code HUP}, {@code TERM}, ...). */
+    public void signal(String signal) {
+        process.signal(signal);
+    }
+
+    /** Everything Malt wrote to stdout and stderr so far. */
+    public String output() {
+        return process.output();
+    }
+
+    public String outputTail(int lines) {
+        return process.tail("output", lines);
+    }
+
+    /** Waits until Malt's output contains {@code text} (log lines may lag the response that caused them). */
+    public void awaitOutput(String text, Duration timeout) {
+        Wait.until(timeout, () -> output().contains(text),
+                () -> "Malt's output never contained \"" + text + "\"; last lines:\n" + outputTail(40));
+    }
+
+    /** Waits until one line of Malt's output contains every one of {@code fragments}. */
+    public void awaitOutputLine(Duration timeout, String... fragments) {
+        Wait.until(timeout, () -> output().lines().anyMatch(line -> {
+            for (String fragment : fragments) {
+                if (!line.contains(fragment)) {
+                    return false;
+                }
+            }
+            return true;
+        }), () -> "no line of Malt's output contained all of " + java.util.Arrays.toString(fragments)
+                + "; last lines:\n" + outputTail(40));
+    }
+
+    /**
+     * SIGTERM, then waits for the master to exit (SIGKILL after {@link #STOP_TIMEOUT}); its workers get
+     * 10 s more to exit on their own. Returns the master's exit code.
+     */
+    public int stop() {
+        return process.stop("TERM", STOP_TIMEOUT, Duration.ofSeconds(10));
+    }
+
+    /** What {@link #stop()} had to kill: the master past its grace, or workers that outlived it. */
+    public List<String> strays() {
+        return process.strays();
+    }
+
+    /** Whether the app still answers a ping on its readiness socket (or HTTP on its http-socket). */
+    public boolean answers() {
+        return httpReadiness ? answersHttp(readiness) : RawUwsgi.answersPing(readiness, Duration.ofSeconds(2));
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.close();
+        } finally {
+            TempDirs.deleteQuietly(dir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "malt " + name + " (pid " + pid() + ")";
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Malt (" + name + ") exited with " + process.exitCode()
+                        + " before it answered on " + readiness + ". Its INI (" + ini + "):\n" + readIni()
+                        + "\nIts output:\n" + process.tail("output", 80));
+            }
+            process.descendants();
+            if (answers()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                process.killTree();
+                throw new AssertionError("Malt (" + name + ") did not answer a "
+                        + (httpReadiness ? "HTTP request" : "uwsgi ping") + " on " + readiness + " within "
+                        + START_TIMEOUT.toSeconds() + " s. Its INI (" + ini + "):\n" + readIni()
+                        + "\nIts output:\n" + process.tail("output", 80));
+            }
+            sleep(100);
+        }
+    }
+
+    private String readIni() {
+        try {
+            return Files.readString(ini);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private static boolean answersHttp(Endpoint endpoint) {
+        try {
+            RawHttp.get("/").timeout(Duration.ofSeconds(2)).send(endpoint);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Options in order (repeats allowed, as in an INI file), extra command-line arguments, then {@link #start()}. */
+    public static final class Builder {
+        private final String name;
+        private final Path malt;
+        private final Path dir;
+        private final List<Map.Entry<String, String>> options = new ArrayList<>();
+        private final List<String> args = new ArrayList<>();
+        private Path existingIni;
+        private Endpoint readiness;
+        private boolean httpReadiness;
+
+        private Builder(String name) {
+            this.name = name;
+            this.malt = Tools.maltCommand();
+            this.dir = TempDirs.create(name);
+        }
+
+        /** The app's scratch directory (0755): a good place for its unix sockets. */
+        public Path dir() {
+            return dir;
+        }
+
+        /** A path inside {@link #dir()}. */
+        public Path path(String file) {
+            return dir.resolve(file);
+        }
+
+        /** Adds {@code key = value} to the generated INI's {@code [malt]} section. */
+        public Builder option(String key, String value) {
+            options.add(Map.entry(key, value));
+            return this;
+        }
+
+        /** Adds {@code socket = endpoint}, plus {@code chmod-socket = 666} for a unix socket. */
+        public Builder socket(Endpoint endpoint) {
+            option("socket", endpoint.iniValue());
+            if (endpoint.isUnix() && options.stream().noneMatch(o -> o.getKey().equals("chmod-socket"))) {
+                option("chmod-socket", "666");
+            }
+            return this;
+        }
+
+        public Builder httpSocket(Endpoint endpoint) {
+            return option("http-socket", endpoint.iniValue());
+        }
+
+        /** Extra command-line arguments after {@code --ini FILE}. */
+        public Builder args(String... more) {
+            args.addAll(List.of(more));
+            return this;
+        }
+
+        /** Runs this INI file as it is instead of a generated one (options then must be empty). */
+        public Builder ini(Path file) {
+            this.existingIni = file;
+            return this;
+        }
+
+        /** Where to check readiness; by default the first uwsgi {@code socket}, else the first {@code http-socket}. */
+        public Builder readyOn(Endpoint endpoint, boolean http) {
+            this.readiness = endpoint;
+            this.httpReadiness = http;
+            return this;
+        }
+
+        public MaltProcess start() {
+            Path ini = existingIni != null ? existingIni : writeIni();
+            Endpoint ready = readiness;
+            boolean http = httpReadiness;
+            if (ready == null) {
+                String socket = first("socket");
+                String httpSocket = first("http-socket");
+                if (socket != null) {
+                    ready = Endpoint.parse(socket);
+                    http = false;
+                } else if (httpSocket != null) {
+                    ready = Endpoint.parse(httpSocket);
+                    http = true;
+                } else {
+                    throw new IllegalStateException("no socket or http-socket to check readiness on; use readyOn()");
+                }
+            }
+            List<String> command = new ArrayList<>(List.of(malt.toString(), "--ini", ini.toString()));
+            command.addAll(args);
+            LoggedProcess process = LoggedProcess.start("malt-" + name, command, dir, dir.resolve("malt.log"), List.of());
+            MaltProcess m = new MaltProcess(this, ini, process, ready, http);
+            try {
+                m.awaitReady();
+            } catch (RuntimeException | Error e) {
+                m.close();
+                throw e;
+            }
+            return m;
+        }
+
+        private String first(String key) {
+            return options.stream().filter(o -> o.getKey().equals(key)).map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+
+        private Path writeIni() {
+            StringBuilder text = new StringBuilder("; written by the Malt end-to-end tests\n[malt]\n");
+            for (Map.Entry<String, String> option : options) {
+                text.append(option.getKey()).append(" = ").append(option.getValue()).append('\n');
+            }
+            Path file = dir.resolve(name + ".ini");
+            try {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+            return file;
+        }
+    }
+}
