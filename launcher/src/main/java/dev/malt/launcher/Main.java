@@ -40,10 +40,11 @@ public final class Main {
             parsed = commandLine.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             PrintWriter err = commandLine.getErr();
-            err.println("malt: " + e.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-                err.println("Run 'malt --help' for every option.");
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && explainUnknown(unmatched, err)) {
+                return 2;
             }
+            err.println("malt: " + e.getMessage());
+            err.println("Run 'malt --help' for every option.");
             return 2;
         }
         if (commandLine.isUsageHelpRequested()) {
@@ -68,14 +69,45 @@ public final class Main {
         try {
             config = new ConfigLoader().load(null, options);
         } catch (ConfigException e) {
-            System.err.println("malt: the configuration has " + (e.problems().size() == 1 ? "a problem" : "problems")
-                    + "; nothing was started:");
-            for (ConfigException.Problem problem : e.problems()) {
-                System.err.println("  " + problem);
-            }
+            printProblems(e, commandLine.getErr());
             return 2;
         }
         return Standalone.run(config);
+    }
+
+    /**
+     * Lets the config layer word the error for an unknown --option, so the command line gets the same
+     * did-you-mean and the same hints (a Python option of uWSGI, say) as an INI file.
+     */
+    private static boolean explainUnknown(CommandLine.UnmatchedArgumentException e, PrintWriter err) {
+        List<Map.Entry<String, String>> unknown = new ArrayList<>();
+        for (String arg : e.getUnmatched()) {
+            if (arg.startsWith("--") && arg.length() > 2) {
+                String name = arg.substring(2);
+                int eq = name.indexOf('=');
+                unknown.add(new java.util.AbstractMap.SimpleEntry<>(eq < 0 ? name : name.substring(0, eq),
+                        eq < 0 ? null : name.substring(eq + 1)));
+            }
+        }
+        if (unknown.isEmpty()) {
+            return false;
+        }
+        try {
+            new ConfigLoader().load(null, unknown);
+            return false;
+        } catch (ConfigException problems) {
+            printProblems(problems, err);
+            return true;
+        }
+    }
+
+    private static void printProblems(ConfigException e, PrintWriter err) {
+        err.println("malt: the configuration has " + (e.problems().size() == 1 ? "a problem" : "problems")
+                + "; nothing was started:");
+        for (ConfigException.Problem problem : e.problems()) {
+            err.println("  " + problem);
+        }
+        err.flush();
     }
 
     private static CommandSpec commandSpec(OptionCollector collector) {

@@ -30,7 +30,9 @@ final class OptionCollector implements CommandLine.IParameterConsumer {
         for (String alias : option.aliases()) {
             names.add("--" + alias);
         }
-        String help = option.help() + option.defaultValue().map(d -> " (default: " + d + ")").orElse("");
+        // Picocli formats descriptions with String.format: a literal % (as in %(name)) must be doubled.
+        String help = (option.help() + option.defaultValue().map(d -> " (default: " + d + ")").orElse(""))
+                .replace("%", "%%");
         return CommandLine.Model.OptionSpec.builder(names.toArray(String[]::new))
                 .paramLabel(option.valueLabel())
                 .arity(option.takesValue() && !option.valueOptional() ? "1" : "0..1")

@@ -200,10 +200,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         return System.nanoTime() - startNanos;
     }
 
-    boolean isFinished() {
-        return finished;
-    }
-
     private void awaitWritable() throws IOException {
         if (channel.isWritable()) {
             return;

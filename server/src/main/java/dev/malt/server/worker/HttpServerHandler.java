@@ -3,7 +3,6 @@ package dev.malt.server.worker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -37,7 +36,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     /** The response is out but body bytes are still arriving; then the next request may come. */
     private boolean draining;
     private boolean keepAliveAfterDrain;
-    private boolean inputShutdown;
     /** The current request's body has fully arrived; what comes next belongs to the next request. */
     private boolean bodyEnded;
     private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
@@ -147,7 +145,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private void nextRequestOrClose(boolean keepAlive) {
         exchange = null;
         bodyEnded = false;
-        if (!keepAlive || inputShutdown) {
+        if (!keepAlive) {
             releasePending();
             ctx.close();
             return;
@@ -185,11 +183,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         // Idle keep-alive connections are closed; a connection with a request in progress is not idle.
         if (event instanceof IdleStateEvent && exchange == null) {
             ctx.close();
-        } else if (event instanceof ChannelInputShutdownEvent) {
-            inputShutdown = true;
-            if (exchange == null) {
-                ctx.close();
-            }
         } else {
             ctx.fireUserEventTriggered(event);
         }

@@ -10,7 +10,6 @@ import dev.malt.protocol.UwsgiUnsupportedModifierException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +28,11 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
     private final String socketName;
     private ChannelExchange exchange;
     private ChannelHandlerContext ctx;
+    /**
+     * Set on the loop once the last response byte is written. The app thread's own "finished" flag is
+     * not enough: its writes may still be queued behind the event the loop is handling.
+     */
+    private boolean responseWritten;
 
     UwsgiServerHandler(AppDispatcher dispatcher, String socketName) {
         this.dispatcher = dispatcher;
@@ -66,7 +70,7 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean more = exchange.requestBody().offer(content.content(), content.isLast());
-        if (content.isLast() && exchange.isFinished()) {
+        if (content.isLast() && responseWritten) {
             ctx.close();
         } else if (more) {
             ctx.read();
@@ -80,20 +84,12 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
 
     /** On the loop: the response is out. Close, but only after the rest of the body, so no RST hides it. */
     private void afterResponse(ChannelExchange done) {
+        responseWritten = true;
         if (!done.requestBody().discardRest()) {
             ctx.close();
             return;
         }
         ResponseTail.closeAfterUnreadBody(ctx);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof ChannelInputShutdownEvent && (exchange == null || exchange.isFinished())) {
-            // Nothing more can arrive and nothing is being answered.
-            ctx.close();
-        }
-        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -71,8 +71,8 @@ class RequestMappingTest {
         assertEquals("1", r.get("param:a"));
         assertEquals("\u00e9", r.get("param:b"));
         assertEquals("127.0.0.1", r.get("serverName")); // Host wins over SERVER_NAME
-        assertEquals("80", r.get("serverPort"));        // Host without port: the scheme's default
-        assertEquals("http://127.0.0.1/app/path%20x/", r.get("requestURL"));
+        assertEquals("18080", r.get("serverPort"));     // nginx drops Host's port: the port it accepted on
+        assertEquals("http://127.0.0.1:18080/app/path%20x/", r.get("requestURL"));
         assertEquals("localhost", r.get("localName"));
         assertEquals("18080", r.get("localPort"));
         assertEquals("0.0.0.0", r.get("localAddr"));    // nginx sends no SERVER_ADDR

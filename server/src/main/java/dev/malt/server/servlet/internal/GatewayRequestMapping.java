@@ -26,8 +26,10 @@ import java.util.Locale;
  * reconfigure the app server per request; Malt ignores every one of them on purpose: the operator
  * configures the app, never a request.
  *
- * <p><b>Server name and port</b> come from the Host header when there is one (a Host without a port
- * means the scheme's default port), else from SERVER_NAME / SERVER_PORT.
+ * <p><b>Server name and port</b> come from the Host header when there is one, else from SERVER_NAME /
+ * SERVER_PORT. nginx forwards Host without its port, so a Host without a port means the port the
+ * frontend accepted on (SERVER_PORT), as the spec says, unless the frontend was told the client used
+ * another scheme (TLS ended in front of it): then the scheme's default port.
  */
 public final class GatewayRequestMapping {
 
@@ -64,7 +66,8 @@ public final class GatewayRequestMapping {
         if (host != null && !host.isBlank()) {
             int colon = portColon(host);
             serverName = colon < 0 ? host.trim() : host.substring(0, colon).trim();
-            serverPort = colon < 0 ? defaultPort(scheme) : port(host.substring(colon + 1), defaultPort(scheme));
+            serverPort = colon < 0 ? portWithoutHostPort(vars, scheme, localPort)
+                    : port(host.substring(colon + 1), defaultPort(scheme));
         }
         return new RequestModel(
                 method,
@@ -274,6 +277,12 @@ public final class GatewayRequestMapping {
 
     private static boolean isAsciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static int portWithoutHostPort(UwsgiVars vars, String scheme, int localPort) {
+        String frontendScheme = vars.get("REQUEST_SCHEME");
+        boolean sameScheme = frontendScheme == null ? !"https".equals(scheme) : frontendScheme.equalsIgnoreCase(scheme);
+        return localPort > 0 && sameScheme ? localPort : defaultPort(scheme);
     }
 
     /** Index of the port colon in a Host value, minding IPv6 literals ({@code [::1]:8080}). */

@@ -19,7 +19,13 @@ class CookiesTest {
 
     @Test
     void skipsNamesTheServletApiRefuses() {
-        assertEquals("ok=1", render(RequestCookies.parse("bad,name=1; ok=1")));
+        assertEquals("ok=1", render(RequestCookies.parse("bad name=1; ok=1")));
+    }
+
+    @Test
+    void splitsApacheMergedCookieHeadersButKeepsCommasInsideValues() {
+        assertEquals("a=1 b=2 c=3", render(RequestCookies.parse("a=1, b=2; c=3")));
+        assertEquals("j={\"x\":1,\"y\":2} k=v", render(RequestCookies.parse("j={\"x\":1,\"y\":2}; k=v")));
     }
 
     @Test
