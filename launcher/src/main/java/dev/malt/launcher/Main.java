@@ -59,7 +59,7 @@ public final class Main {
         List<String> positional = parsed.matchedPositionalValue(0, List.of());
         for (String file : positional) {
             // uwsgi-style shorthand: 'malt shop.ini' is 'malt --ini shop.ini'.
-            options.add(0, Map.entry("ini", file));
+            options.add(0, new java.util.AbstractMap.SimpleEntry<>("ini", file));
         }
         if (options.isEmpty()) {
             commandLine.usage(commandLine.getErr());

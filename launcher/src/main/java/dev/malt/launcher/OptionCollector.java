@@ -54,7 +54,7 @@ final class OptionCollector implements CommandLine.IParameterConsumer {
             throw new CommandLine.ParameterException(commandSpec.commandLine(),
                     "--" + option.name() + " needs a value: " + option.valueLabel());
         }
-        collected.add(Map.entry(option.name(), value));
+        collected.add(new java.util.AbstractMap.SimpleEntry<>(option.name(), value));
     }
 
     private static boolean looksLikeOption(String arg) {

@@ -37,7 +37,11 @@ public final class WorkerServer implements AutoCloseable {
     /** How long a keep-alive connection on the HTTP socket may sit idle between requests. */
     static final int HTTP_KEEPALIVE_IDLE_SECONDS = 60;
 
-    private final EventLoopGroup acceptGroup;
+    /**
+     * One event loop accepts and serves its connections: no hand-off between threads per connection,
+     * which matters when the uwsgi protocol opens one connection per request. A worker scales by
+     * processes, as in uWSGI; its app threads do the blocking work.
+     */
     private final EventLoopGroup ioGroup;
     private final ExecutorService appExecutor;
     private final AppDispatcher dispatcher;
@@ -60,8 +64,7 @@ public final class WorkerServer implements AutoCloseable {
     private WorkerServer(Settings settings, ExchangeHandler handler) {
         boolean epoll = Epoll.isAvailable();
         var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptGroup = new MultiThreadIoEventLoopGroup(1, factory);
-        this.ioGroup = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()), factory);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
         this.appExecutor = settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
         this.dispatcher = new AppDispatcher(handler, appExecutor,
                 new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats);
@@ -84,7 +87,7 @@ public final class WorkerServer implements AutoCloseable {
 
     private Channel listen(Settings settings, WorkerListener listener) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(ioGroup)
                 // Reads happen only when a request wants them: back-pressure for bodies, one request at a time.
                 // Half-closure stays off: a peer that shuts its output is treated as gone (nginx never does).
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -200,7 +203,6 @@ public final class WorkerServer implements AutoCloseable {
     public void close() {
         stopAccepting();
         appExecutor.shutdownNow();
-        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }
