@@ -32,6 +32,12 @@ public final class Main {
 
     static int run(String[] args) {
         OptionCollector collector = new OptionCollector();
+        if (args.length > 0 && ControlCli.COMMANDS.contains(args[0])) {
+            CommandLine control = new CommandLine(new ControlCli(args[0]));
+            control.setCommandName("malt " + args[0]);
+            control.getCommandSpec().usageMessage().description(ControlCli.description(args[0]));
+            return control.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandSpec spec = commandSpec(collector);
         CommandLine commandLine = new CommandLine(spec);
         commandLine.setUsageHelpWidth(100);
@@ -123,6 +129,7 @@ public final class Main {
                                 + "of worker JVMs. Every INI option also works as --option value; list options "
                                 + "repeat, and for the others the last value wins.")
                 .customSynopsis("malt --ini FILE [--option VALUE]...", "malt FILE.ini [--option VALUE]...",
+                        "malt reload|chain-reload|stop|status|reopen-logs [NAME | --ini FILE | --pidfile FILE]",
                         "malt --help | --version");
         spec.addPositional(PositionalParamSpec.builder()
                 .paramLabel("FILE.ini")

@@ -23,7 +23,7 @@ interface HostInfo {
             public String hostname() {
                 // gethostname(), as uWSGI's %h; avoids the DNS lookup InetAddress.getLocalHost() may do.
                 try {
-                    return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+                    return Files.readAllLines(Path.of("/proc/sys/kernel/hostname")).get(0).strip();
                 } catch (IOException | RuntimeException e) {
                     try {
                         return InetAddress.getLocalHost().getHostName();

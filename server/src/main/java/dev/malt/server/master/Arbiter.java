@@ -53,6 +53,7 @@ public final class Arbiter {
     private final Map<Path, Long> touchStamps = new LinkedHashMap<>();
     private final Deque<Integer> chainQueue = new ArrayDeque<>();
 
+    private Runnable reloadListener = () -> { };
     private State state = State.RUNNING;
     private String lastError = "";
     private long stopDeadline;
@@ -81,6 +82,11 @@ public final class Arbiter {
         for (Path file : settings.touchChainReload()) {
             touchStamps.put(file, mtime(file));
         }
+    }
+
+    /** Runs on the arbiter thread at the start of every reload (the standalone master reopens its log). */
+    public void onReload(Runnable listener) {
+        this.reloadListener = Objects.requireNonNull(listener);
     }
 
     /** Thread-safe: queues an event for the loop. */
@@ -257,6 +263,7 @@ public final class Arbiter {
         if (state != State.RUNNING) {
             return;
         }
+        reloadListener.run();
         LOG.info("{} reload of {} ({})", chain ? "chain" : "graceful", settings.appName(), reason);
         for (SlotRecord slot : slots.values()) {
             // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.

@@ -34,6 +34,7 @@ public final class Master implements AutoCloseable {
     private ListenSockets sockets;
     private ControlServer controlServer;
     private Arbiter arbiter;
+    private ListenQueueMonitor queueMonitor;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     /**
@@ -52,7 +53,10 @@ public final class Master implements AutoCloseable {
 
     /** Binds sockets and starts workers; returns once the arbiter runs (not when workers are ready). */
     public void start() throws IOException, InterruptedException {
+        ListenQueueMonitor.warnAboveSomaxconn(config.listenBacklog());
         sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket());
+        queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound());
+        group.next().scheduleAtFixedRate(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
@@ -102,6 +106,25 @@ public final class Master implements AutoCloseable {
     /** Completes when every worker has exited after a stop. */
     public CompletableFuture<Void> stopped() {
         return stopped;
+    }
+
+    /** Runs at the start of every reload, on the arbiter thread. */
+    public void onReload(Runnable listener) {
+        arbiter.onReload(listener);
+    }
+
+    EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    /** Current listen queue of a socket, by its name; zeros for unix sockets. */
+    public int[] listenQueue(String socketName) {
+        ListenQueueMonitor.Queue queue = queueMonitor.queue(socketName);
+        return new int[] {queue.length(), queue.limit()};
+    }
+
+    public long listenQueueErrors() {
+        return queueMonitor.fullEvents();
     }
 
     public AppConfig config() {

@@ -1,6 +1,8 @@
 package dev.malt.server.master;
 
 import dev.malt.server.config.AppConfig;
+import dev.malt.server.control.ControlRegistry;
+import dev.malt.server.control.ControlSocketServer;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.logging.Logging;
 import org.slf4j.Logger;
@@ -35,17 +37,27 @@ public final class Standalone {
         Logging.configure(config.appName() + " master", sink.lineStream());
         Logger log = LoggerFactory.getLogger(Standalone.class);
         Path pidfile = config.pidfile().orElse(null);
+        ControlSocketServer control = null;
         try (Master master = new Master(config, sink, List.of())) {
             if (pidfile != null) {
                 writePidfile(pidfile);
             }
             master.start();
+            master.onReload(() -> reopen(sink, log));
+            ControlRegistry registry = ControlRegistry.standard();
+            long pid = ProcessHandle.current().pid();
+            try {
+                control = ControlSocketServer.start(master.eventLoopGroup(), registry.socketFor(pid),
+                        new MasterControl(master, sink));
+                registry.register(new ControlRegistry.Entry(pid, "app", config.appName(),
+                        config.iniFile().map(p -> realPath(p)).orElse(""),
+                        pidfile == null ? "" : pidfile.toAbsolutePath().toString(), control.path()));
+            } catch (IOException e) {
+                log.warn("no control socket for 'malt reload/stop/status' ({}); signals still work", e.getMessage());
+            }
             Signal.handle(new Signal("TERM"), s -> master.post(new MasterEvent.Stop("SIGTERM")));
             Signal.handle(new Signal("INT"), s -> master.post(new MasterEvent.Stop("SIGINT")));
-            Signal.handle(new Signal("HUP"), s -> {
-                reopen(sink, log);
-                master.post(new MasterEvent.Reload(false, "SIGHUP"));
-            });
+            Signal.handle(new Signal("HUP"), s -> master.post(new MasterEvent.Reload(false, "SIGHUP")));
             Signal.handle(new Signal("USR1"), s -> reopen(sink, log));
             log.info("{} started (pid {}, {} worker(s))", config.appName(), ProcessHandle.current().pid(),
                     config.workers());
@@ -59,6 +71,10 @@ public final class Standalone {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
+            if (control != null) {
+                control.close();
+                ControlRegistry.standard().unregister(ProcessHandle.current().pid());
+            }
             if (pidfile != null && config.vacuum()) {
                 try {
                     Files.deleteIfExists(pidfile);
@@ -66,6 +82,14 @@ public final class Standalone {
                     log.warn("cannot remove pidfile {}: {}", pidfile, e.getMessage());
                 }
             }
+        }
+    }
+
+    static String realPath(Path file) {
+        try {
+            return file.toRealPath().toString();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize().toString();
         }
     }
 

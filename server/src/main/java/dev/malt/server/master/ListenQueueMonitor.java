@@ -1,0 +1,125 @@
+package dev.malt.server.master;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches how many connections wait in each TCP listen queue (accepted by the kernel, not yet by a
+ * worker), from /proc/net/tcp and tcp6: for a listening socket, rx_queue is the current queue and
+ * tx_queue its limit. A full queue means the kernel drops new connections, so it is logged (at most
+ * every {@link #LOG_INTERVAL_MILLIS}) and counted for the stats' {@code listen_queue_errors}.
+ * Unix sockets do not show their queue there; they report 0.
+ */
+final class ListenQueueMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenQueueMonitor.class);
+    static final long LOG_INTERVAL_MILLIS = 10_000;
+
+    /** Queue and limit of one socket at the last check. */
+    record Queue(int length, int limit) {
+    }
+
+    private final String appName;
+    private final Map<String, Long> inodes = new HashMap<>();
+    private final Map<String, Queue> latest = new HashMap<>();
+    private long fullEvents;
+    private long lastLog;
+
+    ListenQueueMonitor(String appName, List<ListenSockets.Bound> sockets) {
+        this.appName = appName;
+        for (ListenSockets.Bound socket : sockets) {
+            if (!socket.spec().address().isUnix()) {
+                long inode = inode(socket.descriptor().intValue());
+                if (inode > 0) {
+                    inodes.put(socket.name(), inode);
+                }
+            }
+        }
+    }
+
+    static long inode(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            if (target.startsWith("socket:[")) {
+                return Long.parseLong(target.substring(8, target.length() - 1));
+            }
+        } catch (IOException | RuntimeException e) {
+            // not on Linux, or the fd is gone
+        }
+        return -1;
+    }
+
+    /** Reads the queues; call about once a second. */
+    synchronized void check() {
+        if (inodes.isEmpty()) {
+            return;
+        }
+        Map<Long, Queue> byInode = new HashMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ; st 0A = LISTEN
+                    if (f.length > 9 && "0A".equals(f[3])) {
+                        String[] queues = f[4].split(":");
+                        byInode.put(Long.parseLong(f[9]), new Queue(Integer.parseInt(queues[1], 16),
+                                Integer.parseInt(queues[0], 16)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // table absent (no IPv6) or unreadable
+            }
+        }
+        long now = System.nanoTime() / 1_000_000;
+        for (Map.Entry<String, Long> socket : inodes.entrySet()) {
+            Queue queue = byInode.get(socket.getValue());
+            if (queue == null) {
+                continue;
+            }
+            latest.put(socket.getKey(), queue);
+            if (queue.limit() > 0 && queue.length() >= queue.limit()) {
+                fullEvents++;
+                if (now - lastLog >= LOG_INTERVAL_MILLIS) {
+                    lastLog = now;
+                    LOG.warn("listen queue of {} ({}) is full: {}/{} connections wait and new ones are dropped; "
+                                    + "add workers or threads, or raise 'listen' (and net.core.somaxconn)",
+                            socket.getKey(), appName, queue.length(), queue.limit());
+                }
+            }
+        }
+    }
+
+    synchronized Queue queue(String socketName) {
+        return latest.getOrDefault(socketName, new Queue(0, 0));
+    }
+
+    synchronized long fullEvents() {
+        return fullEvents;
+    }
+
+    /** Warns when {@code listen} exceeds what the kernel grants, as uWSGI does. */
+    static void warnAboveSomaxconn(int backlog) {
+        try {
+            // readString trusts the size procfs reports and can return a truncated value; read lines.
+            int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+            if (backlog > somaxconn) {
+                LOG.warn("listen = {} is above net.core.somaxconn = {}: the kernel caps the backlog at {}. "
+                        + "Raise it with: sysctl -w net.core.somaxconn={}", backlog, somaxconn, somaxconn, backlog);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to compare with
+        }
+    }
+
+    static long intervalMillis() {
+        return TimeUnit.SECONDS.toMillis(1);
+    }
+}
