@@ -84,6 +84,89 @@ public final class MaltProcess implements AutoCloseable {
         return process.descendants();
     }
 
+    /** What a {@code malt} control command printed. */
+    public record CliResult(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs {@code malt ARGS...} (reload, status, stop...) as an operator would, and waits for it. */
+    public static CliResult cli(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Tools.maltCommand().toString());
+        command.addAll(List.of(args));
+        try {
+            Path out = java.nio.file.Files.createTempFile("malt-cli-", ".out");
+            Path err = java.nio.file.Files.createTempFile("malt-cli-", ".err");
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("'" + String.join(" ", command) + "' did not finish within 60 s");
+            }
+            CliResult result = new CliResult(p.exitValue(), java.nio.file.Files.readString(out),
+                    java.nio.file.Files.readString(err));
+            java.nio.file.Files.deleteIfExists(out);
+            java.nio.file.Files.deleteIfExists(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /**
+     * The app's status from its control socket, asked in-process (what {@code malt status --json}
+     * prints): cheap enough to poll under load, where starting a CLI JVM per poll would not be.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> status() {
+        java.nio.file.Path socket = dev.malt.server.control.ControlRegistry.standard().live().stream()
+                .filter(e -> e.pid() == pid()).map(dev.malt.server.control.ControlRegistry.Entry::socket)
+                .findFirst().orElseThrow(() -> new AssertionError("master " + pid() + " has no control socket"));
+        try {
+            String answer = dev.malt.server.control.ControlClient.send(socket, "status", "");
+            List<Object> apps = (List<Object>) Json.parseObject(answer).get("apps");
+            return (Map<String, Object>) apps.get(0);
+        } catch (IOException e) {
+            throw new AssertionError("cannot ask " + socket + " for the status: " + e.getMessage(), e);
+        }
+    }
+
+    /** Pids of the workers that accept now, by worker id. */
+    @SuppressWarnings("unchecked")
+    public Map<Integer, Long> readyWorkers() {
+        Map<Integer, Long> ready = new java.util.TreeMap<>();
+        for (Object o : (List<Object>) status().get("workers")) {
+            Map<String, Object> worker = (Map<String, Object>) o;
+            if (Boolean.TRUE.equals(worker.get("accepting"))) {
+                ready.put(((Number) worker.get("id")).intValue(), ((Number) worker.get("pid")).longValue());
+            }
+        }
+        return ready;
+    }
+
+    /** Waits until {@code count} workers accept and none of them has a pid in {@code old}. */
+    public Map<Integer, Long> awaitFreshWorkers(int count, java.util.Collection<Long> old, Duration timeout) {
+        Map<Integer, Long>[] seen = new Map[1];
+        Wait.until(timeout, Duration.ofMillis(50), () -> {
+            seen[0] = readyWorkers();
+            return seen[0].size() == count && seen[0].values().stream().noneMatch(old::contains)
+                    && ((List<?>) status().get("workers")).size() == count;
+        }, () -> "workers never became " + count + " fresh ready ones; last seen " + seen[0] + "; last lines:\n"
+                + outputTail(30));
+        return seen[0];
+    }
+
+    /** Waits for the master to exit on its own and returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        Integer code = process.waitFor(timeout);
+        if (code == null) {
+            throw new AssertionError("Malt (" + name + ") did not exit within " + timeout.toSeconds() + " s; last lines:\n"
+                    + outputTail(30));
+        }
+        return code;
+    }
+
     /** Sends a signal by name ({@code HUP}, {@code TERM}, ...). */
     public void signal(String signal) {
         process.signal(signal);
@@ -290,6 +373,15 @@ public final class MaltProcess implements AutoCloseable {
                 throw e;
             }
             return m;
+        }
+
+        /** Starts Malt without waiting for it to serve: for apps that are meant to fail. */
+        public MaltProcess startUnready() {
+            Path ini = existingIni != null ? existingIni : writeIni();
+            List<String> command = new ArrayList<>(List.of(malt.toString(), "--ini", ini.toString()));
+            command.addAll(args);
+            LoggedProcess process = LoggedProcess.start("malt-" + name, command, dir, dir.resolve("malt.log"), List.of());
+            return new MaltProcess(this, ini, process, readiness, httpReadiness);
         }
 
         private String first(String key) {

@@ -13,7 +13,7 @@ import java.util.List;
 public final class Tools {
 
     static final String HOW_TO_INSTALL = "run ./run-tests from the repository root as root (it installs what the tests need), "
-            + "or install it yourself: apt-get install -y nginx apache2";
+            + "or install it yourself: apt-get install -y nginx apache2 wrk";
 
     private Tools() {
     }
@@ -42,6 +42,11 @@ public final class Tools {
                     + "Build them first: mvn -B -DskipTests package (./run-tests does).");
         }
         return jar;
+    }
+
+    /** wrk, for the load that reload and fault tests run under. */
+    public static Path wrk() {
+        return find("wrk", "wrk not found", "wrk");
     }
 
     public static Path nginx() {

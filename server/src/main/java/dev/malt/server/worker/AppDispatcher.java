@@ -28,15 +28,33 @@ final class AppDispatcher {
     /** Requests on app threads now, for harakiri: the master kills a worker whose oldest runs too long. */
     private final java.util.Set<ChannelExchange> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    AppDispatcher(ExchangeHandler handler, ExecutorService executor, RequestLog requestLog, WorkerStats stats) {
+    /** Told when every app thread is taken (true) and when one is free again (false). */
+    interface SaturationListener {
+        void saturated(boolean saturated);
+    }
+
+    private final int capacity;
+    private final SaturationListener saturation;
+
+    /**
+     * @param capacity requests this worker runs at once (its app threads); at that many it stops
+     *                 accepting, so the listen queue goes to a worker with a free thread instead of
+     *                 waiting here behind busy ones. {@code Integer.MAX_VALUE} never stops.
+     */
+    AppDispatcher(ExchangeHandler handler, ExecutorService executor, RequestLog requestLog, WorkerStats stats,
+                  int capacity, SaturationListener saturation) {
         this.handler = handler;
         this.executor = executor;
         this.requestLog = requestLog;
         this.stats = stats;
+        this.capacity = capacity;
+        this.saturation = saturation;
     }
 
     void dispatch(ChannelExchange exchange) {
-        inFlight.incrementAndGet();
+        if (inFlight.incrementAndGet() == capacity) {
+            saturation.saturated(true);
+        }
         try {
             executor.execute(() -> run(exchange));
         } catch (RejectedExecutionException e) {
@@ -71,7 +89,11 @@ final class AppDispatcher {
     }
 
     private void done() {
-        if (inFlight.decrementAndGet() == 0) {
+        int left = inFlight.decrementAndGet();
+        if (left == capacity - 1) {
+            saturation.saturated(false);
+        }
+        if (left == 0) {
             synchronized (idle) {
                 idle.notifyAll();
             }
@@ -91,6 +113,10 @@ final class AppDispatcher {
 
     int running() {
         return running.size();
+    }
+
+    boolean isSaturated() {
+        return inFlight.get() >= capacity;
     }
 
     int inFlight() {

@@ -67,7 +67,8 @@ public final class WorkerServer implements AutoCloseable {
         this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
         this.appExecutor = settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
         this.dispatcher = new AppDispatcher(handler, appExecutor,
-                new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats);
+                new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats,
+                settings.virtualThreads() ? Integer.MAX_VALUE : settings.threads(), this::pauseAccepting);
     }
 
     /** Starts accepting on every listener. On failure everything started so far is closed. */
@@ -132,6 +133,16 @@ public final class WorkerServer implements AutoCloseable {
             throw new IllegalStateException("unix sockets need Linux epoll; use a TCP socket on this platform");
         }
         return new NioServerSocketChannel();
+    }
+
+    /**
+     * Calls come from the loop and from app threads in any order, so each one only schedules a look at
+     * the current count on the listener's loop; the last look wins and always sees the truth.
+     */
+    private void pauseAccepting(boolean ignoredHint) {
+        for (Channel channel : serverChannels) {
+            channel.eventLoop().execute(() -> channel.config().setAutoRead(!dispatcher.isSaturated()));
+        }
     }
 
     /**

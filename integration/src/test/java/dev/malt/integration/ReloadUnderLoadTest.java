@@ -1,0 +1,97 @@
+package dev.malt.integration;
+
+import dev.malt.integration.support.Diagnostics;
+import dev.malt.integration.support.Endpoint;
+import dev.malt.integration.support.MaltProcess;
+import dev.malt.integration.support.Nginx;
+import dev.malt.integration.support.Wrk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bar of issue #3: with wrk driving 64 connections through real nginx to a unix socket, ten
+ * reloads in a row, by every trigger an operator has, give no failed request at all.
+ */
+@ExtendWith(Diagnostics.class)
+class ReloadUnderLoadTest {
+
+    @Test
+    void tenReloadsUnderLoadLoseNoRequest() throws Exception {
+        MaltProcess.Builder builder = MaltProcess.probe("reload");
+        Path touch = builder.path("reload.touch");
+        Path chainTouch = builder.path("chain.touch");
+        Endpoint socket = Endpoint.unix(builder.path("app.sock"));
+        try (MaltProcess malt = builder.option("workers", "2").socket(socket)
+                .option("touch-reload", touch.toString())
+                .option("touch-chain-reload", chainTouch.toString())
+                .option("disable-logging", "true")
+                .start();
+             Nginx nginx = Nginx.to(socket).start()) {
+            Map<Integer, Long> workers = malt.awaitFreshWorkers(2, List.of(), Duration.ofSeconds(60));
+
+            List<String> timings = new ArrayList<>();
+            try (Wrk wrk = Wrk.start(nginx.endpoint(), "/pid", 64, 600)) {
+                Thread.sleep(2000);
+                for (int i = 0; i < 10; i++) {
+                    String trigger = trigger(i, malt, touch, chainTouch);
+                    long start = System.nanoTime();
+                    workers = malt.awaitFreshWorkers(2, workers.values(), Duration.ofSeconds(90));
+                    timings.add(trigger + " " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    assertTrue(wrk.isRunning(), "the load must last through every reload");
+                }
+                Thread.sleep(1000);
+                Wrk.Result result = wrk.stop();
+                System.out.println("reload durations (trigger to all new workers ready): " + timings);
+                System.out.println("load during the reloads: " + result.requests() + " requests, "
+                        + result.requestsPerSecond() + " req/s\n" + result.text());
+                assertTrue(result.requests() > 0, result.text());
+                assertEquals(0, result.non2xx(), () -> "non-2xx responses during reloads:\n" + result.text());
+                assertEquals(0, result.socketErrors(), () -> "socket errors during reloads:\n" + result.text());
+            }
+        }
+    }
+
+    /** Cycles through the four triggers: touch-reload, SIGHUP, malt reload, touch-chain-reload. */
+    private static String trigger(int i, MaltProcess malt, Path touch, Path chainTouch) throws IOException {
+        switch (i % 4) {
+            case 0 -> {
+                touchFile(touch);
+                return "touch-reload";
+            }
+            case 1 -> {
+                malt.signal("HUP");
+                return "SIGHUP";
+            }
+            case 2 -> {
+                MaltProcess.CliResult result = MaltProcess.cli("reload", "--ini", malt.ini().toString());
+                assertEquals(0, result.exitCode(), result::stderr);
+                return "malt reload";
+            }
+            default -> {
+                touchFile(chainTouch);
+                return "touch-chain-reload";
+            }
+        }
+    }
+
+    static void touchFile(Path file) throws IOException {
+        if (Files.exists(file)) {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(1)));
+        } else {
+            Files.createFile(file);
+        }
+    }
+}
