@@ -1,0 +1,195 @@
+package dev.malt.server.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.malt.server.master.MasterStatus;
+import dev.malt.server.master.MasterStatus.WorkerStatus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Renders a {@link StatsSnapshot} as uWSGI 2.0's stats document: the same keys, in the same order, with the same
+ * JSON types and units, so uwsgitop and other uWSGI stats readers work unchanged.
+ *
+ * <p>Where Malt's model differs from uWSGI's:
+ * <ul>
+ *   <li>{@code delta_requests} counts a worker's requests since the previous render by this instance (uWSGI counts
+ *       them since the worker's last spawn).</li>
+ *   <li>During a reload a slot briefly has two processes. uWSGI never shows two workers with one id, so the
+ *       accepting one (else the newest) is shown.</li>
+ *   <li>{@code status} uses uWSGI's words: {@code "busy"} while a request runs, else {@code "idle"}. A worker that
+ *       is starting or draining shows {@code accepting: 0}.</li>
+ *   <li>{@code running_time} is the time spent serving requests, in microseconds, as in uWSGI: here
+ *       {@code avg_rt × requests}, which is exact up to rounding because Malt's {@code avg_rt} is a true mean.</li>
+ *   <li>{@code respawn_count} counts spawns of the slot, the first one included, as uWSGI does.</li>
+ *   <li>Each worker shows one app and one core that sums all of its threads.</li>
+ * </ul>
+ *
+ * <p>Instances are thread-safe.
+ */
+public final class StatsJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectWriter WRITER = MAPPER.writerWithDefaultPrettyPrinter();
+
+    private final String version;
+    private final long uid;
+    private final long gid;
+    private final String cwd;
+
+    /** Requests per worker pid at the previous render, for {@code delta_requests}. */
+    private Map<Long, Long> previousRequests = new HashMap<>();
+
+    /** A renderer that reports this JVM's uid, gid, working directory and Malt's version. */
+    public StatsJson() {
+        this(maltVersion(), procSelfId("unix:uid"), procSelfId("unix:gid"), System.getProperty("user.dir"));
+    }
+
+    StatsJson(String version, long uid, long gid, String cwd) {
+        this.version = version;
+        this.uid = uid;
+        this.gid = gid;
+        this.cwd = cwd;
+    }
+
+    /** One stats document, UTF-8. {@code delta_requests} counts from the previous call. */
+    public synchronized byte[] render(StatsSnapshot snapshot) {
+        try {
+            return WRITER.writeValueAsBytes(tree(snapshot));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render stats", e); // a tree of plain nodes always renders
+        }
+    }
+
+    private ObjectNode tree(StatsSnapshot snapshot) {
+        MasterStatus master = snapshot.master();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("version", version);
+        root.put("listen_queue", snapshot.listenQueue());
+        root.put("listen_queue_errors", snapshot.listenQueueErrors());
+        root.put("signal_queue", 0);
+        root.put("load", snapshot.listenQueue()); // uWSGI sets load to the listen queue too
+        root.put("pid", master.masterPid());
+        root.put("uid", uid);
+        root.put("gid", gid);
+        root.put("cwd", cwd);
+        root.putArray("locks");
+
+        ArrayNode sockets = root.putArray("sockets");
+        for (StatsSnapshot.Socket socket : snapshot.sockets()) {
+            ObjectNode s = sockets.addObject();
+            s.put("name", socket.name());
+            s.put("proto", socket.proto());
+            s.put("queue", socket.queue());
+            s.put("max_queue", socket.maxQueue());
+            s.put("shared", 0);
+            s.put("can_offload", 0);
+        }
+
+        ArrayNode workers = root.putArray("workers");
+        Map<Long, Long> seen = new HashMap<>();
+        for (WorkerStatus w : onePerSlot(master.workers())) {
+            long delta = Math.max(0, w.requests() - previousRequests.getOrDefault(w.pid(), 0L));
+            seen.put(w.pid(), w.requests());
+            worker(workers.addObject(), w, delta);
+        }
+        previousRequests = seen;
+        return root;
+    }
+
+    private static void worker(ObjectNode o, WorkerStatus w, long deltaRequests) {
+        o.put("id", w.id());
+        o.put("pid", w.pid());
+        o.put("accepting", w.accepting() ? 1 : 0);
+        o.put("requests", w.requests());
+        o.put("delta_requests", deltaRequests);
+        o.put("exceptions", w.exceptions());
+        o.put("harakiri_count", w.harakiriCount());
+        o.put("signals", 0);
+        o.put("signal_queue", 0);
+        o.put("status", w.busy() > 0 ? "busy" : "idle");
+        o.put("rss", w.rssBytes());
+        o.put("vsz", w.vszBytes());
+        o.put("running_time", w.avgRtMicros() * w.requests());
+        o.put("last_spawn", w.lastSpawnEpochSeconds());
+        o.put("respawn_count", w.respawnCount() + 1);
+        o.put("tx", w.txBytes());
+        o.put("avg_rt", w.avgRtMicros());
+
+        ObjectNode app = o.putArray("apps").addObject();
+        app.put("id", 0);
+        app.put("modifier1", 0);
+        app.put("mountpoint", "");
+        app.put("startup_time", 0);
+        app.put("requests", w.requests());
+        app.put("exceptions", w.exceptions());
+        app.put("chdir", "");
+
+        ObjectNode core = o.putArray("cores").addObject();
+        core.put("id", 0);
+        core.put("requests", w.requests());
+        core.put("static_requests", 0);
+        core.put("routed_requests", 0);
+        core.put("offloaded_requests", 0);
+        core.put("write_errors", 0);
+        core.put("read_errors", 0);
+        core.put("in_request", w.busy() > 0 ? 1 : 0);
+        core.putArray("vars");
+        core.putObject("req_info");
+    }
+
+    /** One process per worker id: the accepting one, else the most recently spawned (the later one on a tie). */
+    static List<WorkerStatus> onePerSlot(List<WorkerStatus> workers) {
+        Map<Integer, WorkerStatus> chosen = new LinkedHashMap<>();
+        for (WorkerStatus w : workers) {
+            chosen.merge(w.id(), w, (old, candidate) -> {
+                if (old.accepting() != candidate.accepting()) {
+                    return old.accepting() ? old : candidate;
+                }
+                return candidate.lastSpawnEpochSeconds() >= old.lastSpawnEpochSeconds() ? candidate : old;
+            });
+        }
+        List<WorkerStatus> result = new ArrayList<>(chosen.values());
+        result.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return result;
+    }
+
+    /** The owner of /proc/self: this process's effective uid or gid (Malt runs on Linux only). */
+    private static long procSelfId(String attribute) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), attribute)).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
+    private static String maltVersion() {
+        String version = StatsJson.class.getPackage().getImplementationVersion();
+        if (version != null) {
+            return version;
+        }
+        try (InputStream in = StatsJson.class.getResourceAsStream("/META-INF/maven/dev.malt/malt-server/pom.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                return properties.getProperty("version", "dev");
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a missing version must not break the stats server
+        }
+        return "dev";
+    }
+}

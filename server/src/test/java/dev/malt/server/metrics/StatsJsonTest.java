@@ -1,0 +1,194 @@
+package dev.malt.server.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import dev.malt.server.master.MasterStatus.WorkerStatus;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static dev.malt.server.metrics.Snapshots.snapshot;
+import static dev.malt.server.metrics.Snapshots.twoWorkers;
+import static dev.malt.server.metrics.Snapshots.worker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StatsJsonTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** uWSGI 2.0.21's own stats output, captured from Debian's uwsgi (see stats/README.md). */
+    static JsonNode uwsgiCapture() throws IOException {
+        try (InputStream in = StatsJsonTest.class.getResourceAsStream("/stats/uwsgi-2.0-stats.json")) {
+            return MAPPER.readTree(in);
+        }
+    }
+
+    private static JsonNode render(StatsJson json, StatsSnapshot snapshot) throws IOException {
+        return MAPPER.readTree(json.render(snapshot));
+    }
+
+    @Test
+    void everyKeyOfUwsgisDocumentIsThereWithTheSameJsonType() throws IOException {
+        JsonNode uwsgi = uwsgiCapture();
+        JsonNode malt = render(new StatsJson(), twoWorkers(10, 4));
+
+        List<String> problems = new ArrayList<>();
+        sameShape("", uwsgi, malt, problems);
+        assertEquals(List.of(), problems);
+
+        // The levels the issue names, checked one by one so that an empty array can never hide a level.
+        for (String level : List.of("/sockets/0", "/workers/0", "/workers/0/apps/0", "/workers/0/cores/0")) {
+            assertFalse(malt.at(level).isMissingNode(), level + " is missing");
+            assertEquals(keys(uwsgi.at(level)), keys(malt.at(level)), "keys and their order at " + level);
+        }
+        List<String> uwsgiTop = keys(uwsgi);
+        List<String> maltTop = keys(malt);
+        assertEquals(uwsgiTop, maltTop, "top-level keys and their order");
+    }
+
+    /** Walks uWSGI's document; for arrays, the first element stands for all (Malt's may be empty only for locks). */
+    private static void sameShape(String path, JsonNode uwsgi, JsonNode malt, List<String> problems) {
+        if (malt == null || malt.isMissingNode()) {
+            problems.add(path + ": missing");
+            return;
+        }
+        if (uwsgi.getNodeType() != malt.getNodeType()) {
+            problems.add(path + ": " + malt.getNodeType() + " where uWSGI has " + uwsgi.getNodeType());
+            return;
+        }
+        if (uwsgi.getNodeType() == JsonNodeType.NUMBER && uwsgi.isIntegralNumber() != malt.isIntegralNumber()) {
+            problems.add(path + ": " + malt + " where uWSGI has an integer");
+        }
+        if (uwsgi.isObject()) {
+            Iterator<String> names = uwsgi.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                sameShape(path + "/" + name, uwsgi.get(name), malt.get(name), problems);
+            }
+        } else if (uwsgi.isArray() && !uwsgi.isEmpty()) {
+            if (malt.isEmpty()) {
+                if (!path.equals("/locks")) {
+                    problems.add(path + ": empty");
+                }
+                return;
+            }
+            for (JsonNode element : malt) {
+                sameShape(path + "/0", uwsgi.get(0), element, problems);
+            }
+        }
+    }
+
+    private static List<String> keys(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    @Test
+    void valuesUseUwsgisUnits() throws IOException {
+        JsonNode doc = render(new StatsJson("9.9", 33, 44, "/srv"), twoWorkers(10, 4));
+
+        assertEquals("9.9", doc.get("version").asText());
+        assertEquals(3, doc.get("listen_queue").asLong());
+        assertEquals(1, doc.get("listen_queue_errors").asLong());
+        assertEquals(3, doc.get("load").asLong());
+        assertEquals(Snapshots.MASTER_PID, doc.get("pid").asLong());
+        assertEquals(33, doc.get("uid").asLong());
+        assertEquals(44, doc.get("gid").asLong());
+        assertEquals("/srv", doc.get("cwd").asText());
+
+        JsonNode socket = doc.at("/sockets/1");
+        assertEquals("/run/malt/app/shop.sock", socket.get("name").asText());
+        assertEquals("http", socket.get("proto").asText());
+        assertEquals(3, socket.get("queue").asLong());
+        assertEquals(1024, socket.get("max_queue").asLong());
+
+        JsonNode w1 = doc.at("/workers/0");
+        assertEquals(1, w1.get("id").asInt());
+        assertEquals(101, w1.get("pid").asLong());
+        assertEquals(1, w1.get("accepting").asInt());
+        assertEquals(10, w1.get("requests").asLong());
+        assertEquals("idle", w1.get("status").asText());
+        assertEquals(64L * 1024 * 1024, w1.get("rss").asLong(), "bytes");
+        assertEquals(2L * 1024 * 1024 * 1024, w1.get("vsz").asLong(), "bytes");
+        assertEquals(300, w1.get("avg_rt").asLong(), "microseconds");
+        assertEquals(3_000, w1.get("running_time").asLong(), "microseconds spent in requests");
+        assertEquals(Snapshots.SPAWNED, w1.get("last_spawn").asLong(), "epoch seconds");
+        assertEquals(1, w1.get("respawn_count").asLong(), "uWSGI counts the first spawn");
+        assertEquals(510, w1.get("tx").asLong());
+        assertEquals(10, w1.at("/apps/0/requests").asLong());
+        assertEquals(10, w1.at("/cores/0/requests").asLong());
+        assertEquals(0, w1.at("/cores/0/in_request").asInt());
+
+        JsonNode w2 = doc.at("/workers/1");
+        assertEquals("busy", w2.get("status").asText());
+        assertEquals(1, w2.at("/cores/0/in_request").asInt());
+    }
+
+    @Test
+    void startingAndDrainingWorkersAreNotAccepting() throws IOException {
+        WorkerStatus starting = new WorkerStatus(1, 101, "starting", false, 0, 0, 0, 0, 0, 10, Snapshots.SPAWNED, 2, 0,
+                0, 0);
+        JsonNode w = render(new StatsJson(), snapshot(starting)).at("/workers/0");
+        assertEquals(0, w.get("accepting").asInt());
+        assertEquals("idle", w.get("status").asText());
+        assertEquals(3, w.get("respawn_count").asLong());
+    }
+
+    @Test
+    void deltaRequestsCountsSinceThePreviousReadAndFallsToZero() throws IOException {
+        StatsJson json = new StatsJson();
+        JsonNode first = render(json, twoWorkers(10, 4));
+        assertEquals(10, first.at("/workers/0/delta_requests").asLong());
+        assertEquals(4, first.at("/workers/1/delta_requests").asLong());
+
+        JsonNode idle = render(json, twoWorkers(10, 4));
+        assertEquals(0, idle.at("/workers/0/delta_requests").asLong());
+        assertEquals(0, idle.at("/workers/1/delta_requests").asLong());
+        assertEquals(10, idle.at("/workers/0/requests").asLong(), "requests is not reset");
+
+        JsonNode busy = render(json, twoWorkers(17, 4));
+        assertEquals(7, busy.at("/workers/0/delta_requests").asLong());
+        assertEquals(0, busy.at("/workers/1/delta_requests").asLong());
+
+        // A respawned worker (new pid, counters from zero) counts from its own start.
+        JsonNode respawned = render(json, snapshot(worker(1, 201, 2, 0), worker(2, 102, 4, 0)));
+        assertEquals(2, respawned.at("/workers/0/delta_requests").asLong());
+        assertEquals(0, render(json, snapshot(worker(1, 201, 2, 0), worker(2, 102, 4, 0)))
+                .at("/workers/0/delta_requests").asLong());
+    }
+
+    @Test
+    void duringAReloadEachWorkerIdAppearsOnceTheAcceptingProcessWins() throws IOException {
+        WorkerStatus old = new WorkerStatus(1, 101, "stopping", false, 50, 0, 0, 0, 0, 9_000, Snapshots.SPAWNED, 0,
+                0, 100, 1);
+        WorkerStatus fresh = new WorkerStatus(1, 301, "idle", true, 0, 0, 0, 0, 0, 10, Snapshots.SPAWNED + 60, 0, 0,
+                0, 0);
+        JsonNode doc = render(new StatsJson(), snapshot(old, fresh, worker(2, 102, 4, 0)));
+        assertEquals(2, doc.get("workers").size());
+        assertEquals(301, doc.at("/workers/0/pid").asLong());
+        assertEquals(102, doc.at("/workers/1/pid").asLong());
+
+        WorkerStatus notYetReady = new WorkerStatus(1, 302, "starting", false, 0, 0, 0, 0, 0, 10,
+                Snapshots.SPAWNED + 60, 0, 0, 0, 0);
+        WorkerStatus serving = worker(1, 101, 50, 0);
+        JsonNode reloading = render(new StatsJson(), snapshot(serving, notYetReady));
+        assertEquals(1, reloading.get("workers").size());
+        assertEquals(101, reloading.at("/workers/0/pid").asLong());
+    }
+
+    @Test
+    void rendersValidJsonWithNoWorkers() throws IOException {
+        JsonNode doc = render(new StatsJson(), snapshot());
+        assertTrue(doc.get("workers").isArray());
+        assertTrue(doc.get("workers").isEmpty());
+        assertEquals(2, doc.get("sockets").size());
+    }
+}
