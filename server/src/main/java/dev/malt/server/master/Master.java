@@ -1,7 +1,10 @@
 package dev.malt.server.master;
 
 import dev.malt.server.config.AppConfig;
+import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
+import dev.malt.server.metrics.StatsServer;
+import dev.malt.server.metrics.StatsSnapshot;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -35,6 +38,7 @@ public final class Master implements AutoCloseable {
     private ControlServer controlServer;
     private Arbiter arbiter;
     private ListenQueueMonitor queueMonitor;
+    private StatsServer statsServer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     /**
@@ -61,6 +65,10 @@ public final class Master implements AutoCloseable {
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter);
+        if (config.stats().isPresent()) {
+            statsServer = StatsServer.start(group, config.stats().get(), this::statsSnapshot);
+            LOG.info("stats for {} on {}", config.appName(), config.stats().get());
+        }
         Thread loop = new Thread(this::runArbiter, "arbiter-" + config.appName());
         loop.setDaemon(false);
         loop.start();
@@ -103,6 +111,22 @@ public final class Master implements AutoCloseable {
         return answer;
     }
 
+    /** The stats server's view: the arbiter's status plus the listen queues only the master sees. */
+    public CompletableFuture<StatsSnapshot> statsSnapshot() {
+        return status().thenApply(status -> {
+            List<StatsSnapshot.Socket> entries = new java.util.ArrayList<>();
+            long fullest = 0;
+            for (ListenSockets.Bound socket : sockets()) {
+                ListenQueueMonitor.Queue queue = queueMonitor.queue(socket.name());
+                fullest = Math.max(fullest, queue.length());
+                entries.add(new StatsSnapshot.Socket(socket.name(),
+                        socket.spec().kind() == ListenSpec.Kind.HTTP ? "http" : "uwsgi", queue.length(),
+                        queue.limit() > 0 ? queue.limit() : config.listenBacklog()));
+            }
+            return new StatsSnapshot(status, entries, fullest, queueMonitor.fullEvents());
+        });
+    }
+
     /** Completes when every worker has exited after a stop. */
     public CompletableFuture<Void> stopped() {
         return stopped;
@@ -117,16 +141,6 @@ public final class Master implements AutoCloseable {
         return group;
     }
 
-    /** Current listen queue of a socket, by its name; zeros for unix sockets. */
-    public int[] listenQueue(String socketName) {
-        ListenQueueMonitor.Queue queue = queueMonitor.queue(socketName);
-        return new int[] {queue.length(), queue.limit()};
-    }
-
-    public long listenQueueErrors() {
-        return queueMonitor.fullEvents();
-    }
-
     public AppConfig config() {
         return config;
     }
@@ -138,6 +152,9 @@ public final class Master implements AutoCloseable {
     /** Closes sockets and removes what this master created; call after {@link #stopped()}. */
     @Override
     public void close() {
+        if (statsServer != null) {
+            statsServer.close();
+        }
         if (controlServer != null) {
             controlServer.close();
         }

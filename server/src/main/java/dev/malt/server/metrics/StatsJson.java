@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ import java.util.Properties;
  *
  * <p>Where Malt's model differs from uWSGI's:
  * <ul>
- *   <li>{@code delta_requests} counts a worker's requests since the previous render by this instance (uWSGI counts
- *       them since the worker's last spawn).</li>
+ *   <li>{@code delta_requests} counts a worker's requests since its spawn, as uWSGI does; a Malt worker's own
+ *       counter starts at its spawn, so it equals {@code requests}. Readers stay independent of each other.</li>
  *   <li>During a reload a slot briefly has two processes. uWSGI never shows two workers with one id, so the
  *       accepting one (else the newest) is shown.</li>
  *   <li>{@code status} uses uWSGI's words: {@code "busy"} while a request runs, else {@code "idle"}. A worker that
@@ -50,9 +49,6 @@ public final class StatsJson {
     private final long gid;
     private final String cwd;
 
-    /** Requests per worker pid at the previous render, for {@code delta_requests}. */
-    private Map<Long, Long> previousRequests = new HashMap<>();
-
     /** A renderer that reports this JVM's uid, gid, working directory and Malt's version. */
     public StatsJson() {
         this(maltVersion(), procSelfId("unix:uid"), procSelfId("unix:gid"), System.getProperty("user.dir"));
@@ -65,8 +61,8 @@ public final class StatsJson {
         this.cwd = cwd;
     }
 
-    /** One stats document, UTF-8. {@code delta_requests} counts from the previous call. */
-    public synchronized byte[] render(StatsSnapshot snapshot) {
+    /** One stats document, UTF-8. */
+    public byte[] render(StatsSnapshot snapshot) {
         try {
             return WRITER.writeValueAsBytes(tree(snapshot));
         } catch (JsonProcessingException e) {
@@ -100,13 +96,9 @@ public final class StatsJson {
         }
 
         ArrayNode workers = root.putArray("workers");
-        Map<Long, Long> seen = new HashMap<>();
         for (WorkerStatus w : onePerSlot(master.workers())) {
-            long delta = Math.max(0, w.requests() - previousRequests.getOrDefault(w.pid(), 0L));
-            seen.put(w.pid(), w.requests());
-            worker(workers.addObject(), w, delta);
+            worker(workers.addObject(), w, w.requests());
         }
-        previousRequests = seen;
         return root;
     }
 
