@@ -42,6 +42,12 @@ public final class Arbiter {
 
     public enum State { RUNNING, STOPPING, STOPPED }
 
+    /**
+     * "No backoff", below any clock reading. The clock is monotonic but its origin is arbitrary (like
+     * {@link System#nanoTime()}, it may read 0 or less), so 0 cannot stand for "never".
+     */
+    private static final long NO_BACKOFF = Long.MIN_VALUE;
+
     private final MasterSettings settings;
     private final WorkerLauncher launcher;
     private final MasterClock clock;
@@ -62,7 +68,8 @@ public final class Arbiter {
         long respawns;
         long harakiris;
         int bootFailures;
-        long nextSpawnAt;
+        /** No launch for this slot before this time; {@link #NO_BACKOFF} when there is no backoff. */
+        long nextSpawnAt = NO_BACKOFF;
         String reportedFailure;
         final Deque<Long> recentDeaths = new ArrayDeque<>();
     }
@@ -260,7 +267,7 @@ public final class Arbiter {
         LOG.info("{} reload of {} ({})", chain ? "chain" : "graceful", settings.appName(), reason);
         for (SlotRecord slot : slots.values()) {
             // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.
-            slot.nextSpawnAt = 0;
+            slot.nextSpawnAt = NO_BACKOFF;
         }
         if (chain) {
             chainQueue.clear();
@@ -397,10 +404,10 @@ public final class Arbiter {
     }
 
     private void checkReadyWorker(WorkerProcess process, long now) {
-        if (process.harakiriAt > 0) {
-            if (now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
+        if (process.doomed) {
+            if (!process.killed && now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
                 process.handle.kill();
-                process.harakiriAt = Long.MAX_VALUE / 2;
+                process.killed = true;
             }
             return;
         }
@@ -412,6 +419,7 @@ public final class Arbiter {
                             + "then the worker is killed and respawned", process, settings.appName(),
                     process.oldestRequest, process.oldestRequestMillis, harakiri / 1000);
             process.handle.dumpThreads();
+            process.doomed = true;
             process.harakiriAt = now;
             return;
         }
@@ -420,6 +428,7 @@ public final class Arbiter {
             LOG.error("{} of {} sent no heartbeat for {} s; presumed hung, thread dump follows, then it is killed",
                     process, settings.appName(), (now - process.lastHeartbeat) / 1000);
             process.handle.dumpThreads();
+            process.doomed = true;
             process.harakiriAt = now;
             return;
         }

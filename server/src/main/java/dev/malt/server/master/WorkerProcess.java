@@ -18,7 +18,11 @@ final class WorkerProcess {
     long readyAt;
     long lastHeartbeat;
     long stopRequestedAt;
+    /** Its threads were dumped at {@link #harakiriAt} (harakiri or silence); it is killed after a grace. */
+    boolean doomed;
     long harakiriAt;
+    /** SIGKILL was sent; the exit is on its way. */
+    boolean killed;
     long requests;
     long exceptions;
     long txBytes;
