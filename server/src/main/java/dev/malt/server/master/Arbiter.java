@@ -333,7 +333,7 @@ public final class Arbiter {
             process.link.send(stopMessage());
         } else {
             // Not serving yet: nothing in flight to protect.
-            process.handle.kill();
+            kill(process);
         }
     }
 
@@ -358,11 +358,10 @@ public final class Arbiter {
             }
             if (now >= stopDeadline) {
                 for (WorkerProcess process : processes) {
-                    if (process.stopRequestedAt != Long.MIN_VALUE) {
+                    if (!process.killed) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
                                 settings.appName(), settings.reloadMercyMillis() / 1000);
-                        process.handle.kill();
-                        process.stopRequestedAt = Long.MIN_VALUE;
+                        kill(process);
                     }
                 }
             }
@@ -382,21 +381,20 @@ public final class Arbiter {
         for (WorkerProcess process : List.copyOf(processes)) {
             switch (process.state) {
                 case STARTING -> {
-                    if (now - process.spawnedAt > settings.bootTimeoutMillis()) {
+                    // Killed once: the exit may take a few turns to be reported.
+                    if (!process.killed && now - process.spawnedAt > settings.bootTimeoutMillis()) {
                         process.bootFailure = "not ready after " + settings.bootTimeoutMillis() / 1000 + " s";
                         LOG.error("{} of {} was not ready after {} s; killed", process, settings.appName(),
                                 settings.bootTimeoutMillis() / 1000);
-                        process.handle.kill();
+                        kill(process);
                     }
                 }
                 case READY -> checkReadyWorker(process, now);
                 case STOPPING -> {
-                    if (process.stopRequestedAt != Long.MIN_VALUE
-                            && now - process.stopRequestedAt > settings.reloadMercyMillis() + 1_000) {
+                    if (!process.killed && now - process.stopRequestedAt > settings.reloadMercyMillis() + 1_000) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
                                 settings.appName(), settings.reloadMercyMillis() / 1000);
-                        process.handle.kill();
-                        process.stopRequestedAt = Long.MIN_VALUE;
+                        kill(process);
                     }
                 }
             }
@@ -406,8 +404,7 @@ public final class Arbiter {
     private void checkReadyWorker(WorkerProcess process, long now) {
         if (process.doomed) {
             if (!process.killed && now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
-                process.handle.kill();
-                process.killed = true;
+                kill(process);
             }
             return;
         }
@@ -521,6 +518,14 @@ public final class Arbiter {
             }
         }
         return found;
+    }
+
+    /** SIGKILL, once: the process stays in the books until its exit is reported. */
+    private static void kill(WorkerProcess process) {
+        if (!process.killed) {
+            process.killed = true;
+            process.handle.kill();
+        }
     }
 
     private WorkerProcess find(long pid) {
