@@ -61,6 +61,11 @@ public final class Arbiter {
 
     private State state = State.RUNNING;
     private String lastError = "";
+    /**
+     * The start failure last logged at ERROR, for the whole app: N workers failing for the same
+     * reason are one problem, reported once. Cleared when a worker becomes ready.
+     */
+    private String reportedFailure;
     private long stopDeadline;
 
     /** What survives the processes of one slot: counters, backoff and the last failure. */
@@ -70,7 +75,6 @@ public final class Arbiter {
         int bootFailures;
         /** No launch for this slot before this time; {@link #NO_BACKOFF} when there is no backoff. */
         long nextSpawnAt = NO_BACKOFF;
-        String reportedFailure;
         final Deque<Long> recentDeaths = new ArrayDeque<>();
     }
 
@@ -184,11 +188,11 @@ public final class Arbiter {
         process.readyAt = now;
         process.lastHeartbeat = now;
         SlotRecord slot = slots.get(process.slot);
-        if (slot.bootFailures > 0 || slot.reportedFailure != null) {
+        if (slot.bootFailures > 0) {
             LOG.info("{} of {} is serving again after {} failed start(s)", process, settings.appName(), slot.bootFailures);
         }
         slot.bootFailures = 0;
-        slot.reportedFailure = null;
+        reportedFailure = null;
         LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
         WorkerProcess old = process.replaces;
         if (old != null) {
@@ -249,8 +253,8 @@ public final class Arbiter {
         String cause = process.bootFailure != null ? process.bootFailure
                 : "the worker exited before it was ready (" + describeExit(exitCode) + "); see its output above";
         lastError = cause;
-        if (!cause.equals(slot.reportedFailure)) {
-            slot.reportedFailure = cause;
+        if (!cause.equals(reportedFailure)) {
+            reportedFailure = cause;
             LOG.error("app {} failed to start (worker {}): {}. Retrying with backoff; fix the app or its config, "
                     + "then touch the INI file or run 'malt reload'.", settings.appName(), process.slot, cause);
         } else {
@@ -498,8 +502,8 @@ public final class Arbiter {
             record.nextSpawnAt = now + delay;
             String cause = "cannot start a worker JVM: " + e.getMessage();
             lastError = cause;
-            if (!cause.equals(record.reportedFailure)) {
-                record.reportedFailure = cause;
+            if (!cause.equals(reportedFailure)) {
+                reportedFailure = cause;
                 LOG.error("app {}: {}. Check java-home and jvm-options; retrying with backoff.", settings.appName(), cause);
             }
             return null;
