@@ -57,7 +57,10 @@ public final class Arbiter {
     private final List<WorkerProcess> processes = new ArrayList<>();
     private final Map<Integer, SlotRecord> slots = new HashMap<>();
     private final Map<Path, Long> touchStamps = new LinkedHashMap<>();
+    /** Slots a chain reload has yet to replace, in order. */
     private final Deque<Integer> chainQueue = new ArrayDeque<>();
+    /** The slot a chain reload is replacing now, or 0. */
+    private int chainSlot;
 
     private State state = State.RUNNING;
     private String lastError = "";
@@ -273,32 +276,74 @@ public final class Arbiter {
             // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.
             slot.nextSpawnAt = NO_BACKOFF;
         }
+        chainQueue.clear();
+        chainSlot = 0;
         if (chain) {
-            chainQueue.clear();
             for (int slot = 1; slot <= settings.workers(); slot++) {
                 chainQueue.add(slot);
             }
             advanceChain();
         } else {
             for (WorkerProcess process : List.copyOf(processes)) {
-                if (process.isLive() && process.replacedBy == null && process.replaces == null) {
-                    replace(process);
+                supersede(process, reason);
+            }
+        }
+    }
+
+    /**
+     * A reload's verdict on one process. A ready one is marked for replacement, and serves until a
+     * successor is ready ({@link #startSuccessors}). One still starting may have loaded the code being
+     * replaced and has nothing in flight: it is stopped now, and its slot starts afresh.
+     */
+    private void supersede(WorkerProcess process, String reason) {
+        if (process.state == WorkerProcess.State.READY) {
+            process.recycle = true;
+        } else if (process.state == WorkerProcess.State.STARTING) {
+            requestStop(process, "started before the reload (" + reason + ")");
+        }
+    }
+
+    /** Marks the next slot of a chain reload once the current one is done, that is, serving new code. */
+    private void advanceChain() {
+        while (chainSlot != 0 || !chainQueue.isEmpty()) {
+            if (chainSlot != 0) {
+                if (replacing(chainSlot)) {
+                    return;
+                }
+                chainSlot = 0;
+            }
+            Integer slot = chainQueue.pollFirst();
+            if (slot != null) {
+                chainSlot = slot;
+                for (WorkerProcess process : List.copyOf(processes)) {
+                    if (process.slot == slot) {
+                        supersede(process, "chain reload");
+                    }
                 }
             }
         }
     }
 
-    private void advanceChain() {
-        while (!chainQueue.isEmpty()) {
-            int slot = chainQueue.peekFirst();
-            WorkerProcess current = live(slot);
-            if (current != null && current.replacedBy != null) {
-                return;
+    /** Whether a chain reload still waits for a slot: until a ready process not marked for replacement serves it. */
+    private boolean replacing(int slot) {
+        for (WorkerProcess process : processes) {
+            if (process.slot == slot && process.state == WorkerProcess.State.READY && !process.recycle) {
+                return false;
             }
-            chainQueue.pollFirst();
-            if (current != null && current.replaces == null) {
-                replace(current);
-                return;
+        }
+        return true;
+    }
+
+    /**
+     * Launches a successor for each ready process marked for replacement (reload, max-requests,
+     * reload-on-rss) that has none, unless its slot is backing off after a failed start. The marked
+     * process keeps serving until its successor is ready, however many attempts that takes.
+     */
+    private void startSuccessors(long now) {
+        for (WorkerProcess process : List.copyOf(processes)) {
+            if (process.recycle && process.state == WorkerProcess.State.READY && process.replacedBy == null
+                    && !process.doomed && now >= slots.get(process.slot).nextSpawnAt) {
+                replace(process);
             }
         }
     }
@@ -312,6 +357,7 @@ public final class Arbiter {
         state = State.STOPPING;
         stopDeadline = clock.millis() + settings.reloadMercyMillis();
         chainQueue.clear();
+        chainSlot = 0;
         for (WorkerProcess process : List.copyOf(processes)) {
             requestStop(process, reason);
         }
@@ -339,6 +385,11 @@ public final class Arbiter {
             // Not serving yet: nothing in flight to protect.
             kill(process);
         }
+        if (process.replaces != null) {
+            // A successor given up on: the process it was to replace may get another at once.
+            process.replaces.replacedBy = null;
+            process.replaces = null;
+        }
     }
 
     private ControlMessage stopMessage() {
@@ -352,8 +403,9 @@ public final class Arbiter {
         if (state == State.RUNNING) {
             checkTouchFiles();
             checkWorkers(now);
-            fillSlots(now);
             advanceChain();
+            fillSlots(now);
+            startSuccessors(now);
         } else if (state == State.STOPPING) {
             if (processes.isEmpty()) {
                 state = State.STOPPED;
@@ -433,13 +485,13 @@ public final class Arbiter {
             process.harakiriAt = now;
             return;
         }
-        if (process.replacedBy != null) {
+        if (process.recycle) {
             return;
         }
         if (settings.maxRequests() > 0 && process.requests >= settings.maxRequests()) {
             LOG.info("{} of {} served {} requests (max-requests = {}); recycling it", process, settings.appName(),
                     process.requests, settings.maxRequests());
-            replace(process);
+            process.recycle = true;
             return;
         }
         if (settings.reloadOnRssBytes() > 0) {
@@ -447,7 +499,7 @@ public final class Arbiter {
             if (rss > settings.reloadOnRssBytes()) {
                 LOG.info("{} of {} has {} MB resident (reload-on-rss = {} MB); recycling it", process,
                         settings.appName(), rss >> 20, settings.reloadOnRssBytes() >> 20);
-                replace(process);
+                process.recycle = true;
             }
         }
     }
@@ -566,8 +618,8 @@ public final class Arbiter {
         }
         workers.sort((a, b) -> a.id() != b.id() ? Integer.compare(a.id(), b.id()) : Long.compare(a.pid(), b.pid()));
         String stateName = switch (state) {
-            case RUNNING -> processes.stream().anyMatch(p -> p.replaces != null) || !chainQueue.isEmpty()
-                    ? "reloading" : throttled ? "throttled" : "running";
+            case RUNNING -> processes.stream().anyMatch(p -> p.replaces != null || p.recycle && p.isLive())
+                    || chainSlot != 0 || !chainQueue.isEmpty() ? "reloading" : throttled ? "throttled" : "running";
             case STOPPING -> "stopping";
             case STOPPED -> "stopped";
         };

@@ -13,6 +13,11 @@ final class WorkerProcess {
     WorkerProcess replaces;
     /** The newer process started to replace this one, or null. */
     WorkerProcess replacedBy;
+    /**
+     * To be replaced (reload, max-requests, reload-on-rss): once it is ready, a successor is launched,
+     * and again after a backoff if that one fails to start. It serves until a successor is ready.
+     */
+    boolean recycle;
     State state = State.STARTING;
     ControlLink link;
     long readyAt;

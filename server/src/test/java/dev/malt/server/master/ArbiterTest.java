@@ -525,25 +525,57 @@ class ArbiterTest {
         }
 
         @Test
-        void aReloadWhileSuccessorsAreStartingReplacesThemTooOnceReady() throws Exception {
+        void aReloadWhileASuccessorIsStartingReplacesItWithAFreshOne() throws Exception {
             start(settings().workers(1));
             FakeWorker old = readyAll().get(0);
             arbiter.post(new MasterEvent.Reload(false, "first deploy"));
             turn();
             FakeWorker first = launcher.last();
+            connect(first);
+
             arbiter.post(new MasterEvent.Reload(false, "second deploy"));
             turn();
-            assertEquals(2, launcher.launched.size(), "never two successors for one slot at once");
+            assertEquals(1, first.kills, "it may have loaded the first deploy; it has nothing in flight");
+            assertEquals(3, launcher.launched.size());
+            FakeWorker second = launcher.last();
+            assertEquals(1, second.slot);
+            assertEquals(0, stopsSentTo(old), "the old worker serves on");
 
+            first.exit(137);
             ready(first);
             turn();
-            assertEquals(1, stopsSentTo(old));
-            assertEquals(3, launcher.launched.size(),
-                    "the worker that was starting during the second reload may hold the old code: it is replaced");
-            FakeWorker second = launcher.last();
+            assertEquals(0, stopsSentTo(old), "a READY from a process being killed counts for nothing");
+            assertEquals(3, launcher.launched.size(), "nor is its exit a boot failure");
+            assertTrue(errors().isEmpty(), errors().toString());
+
             ready(second);
             turn();
-            assertEquals(1, stopsSentTo(first));
+            assertEquals(1, stopsSentTo(old));
+            assertEquals(List.of(old.pid(), second.pid()), pids(arbiter.status()));
+        }
+
+        @Test
+        void aReloadRestartsAWorkerStillStartingWithoutWaitingForIt() throws Exception {
+            start(settings().workers(1));
+            bootFails(worker(0), "missing class X");
+            turn();
+            clock.advance(1_000);
+            turn();
+            FakeWorker broken = launcher.last();
+            connect(broken);
+
+            arbiter.post(new MasterEvent.Reload(false, "fixed"));
+            turn();
+            assertEquals(1, broken.kills);
+            assertEquals(3, launcher.launched.size(), "the fixed app starts now, not after the broken one fails");
+
+            broken.exit(137);
+            turn();
+            ready(launcher.last());
+            turn();
+            assertEquals(3, launcher.launched.size());
+            assertEquals("running", arbiter.status().state());
+            assertFalse(arbiter.status().throttled());
         }
 
         @Test
@@ -599,6 +631,30 @@ class ArbiterTest {
             turn();
             assertEquals(6, launcher.launched.size());
             assertEquals("running", arbiter.status().state());
+        }
+
+        @Test
+        void aSlotStillStartingIsRestartedInItsTurnAndWaitedFor() throws Exception {
+            start(settings().workers(3));
+            ready(worker(0));
+            ready(worker(2));
+            connect(worker(1));
+            turn();
+
+            arbiter.post(new MasterEvent.Reload(true, "test"));
+            turn();
+            assertEquals(0, worker(1).kills, "slot 2 waits for its turn");
+            ready(launcher.last());
+            turn();
+
+            assertEquals(1, worker(1).kills, "started before the reload, nothing in flight: restarted");
+            assertEquals(List.of(1, 2, 3, 1, 2), launcher.slots());
+            worker(1).exit(137);
+            turn();
+            assertEquals(5, launcher.launched.size(), "slot 3 waits until slot 2's fresh worker is ready");
+            ready(launcher.last());
+            turn();
+            assertEquals(List.of(1, 2, 3, 1, 2, 3), launcher.slots());
         }
 
         @Test
