@@ -614,7 +614,8 @@ public final class Arbiter {
                     now - p.spawnedAt, p.spawnedAtEpochMillis / 1000, slot.respawns, p.txBytes, p.avgRtMicros, p.busy));
         }
         for (SlotRecord slot : slots.values()) {
-            throttled |= slot.bootFailures > 0;
+            // Failing to start, or holding back a respawn after a storm.
+            throttled |= slot.bootFailures > 0 || slot.nextSpawnAt > now;
         }
         workers.sort((a, b) -> a.id() != b.id() ? Integer.compare(a.id(), b.id()) : Long.compare(a.pid(), b.pid()));
         String stateName = switch (state) {
