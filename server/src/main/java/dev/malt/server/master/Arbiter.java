@@ -36,6 +36,11 @@ public final class Arbiter {
     static final long TICK_MILLIS = 200;
     /** Pause between the thread dump (SIGQUIT) and SIGKILL of a harakiri, so the dump reaches the log. */
     static final long HARAKIRI_DUMP_GRACE_MILLIS = 500;
+    /**
+     * Added to the mercy before a stopping worker is killed. The worker runs the same mercy on its own
+     * timer, which starts when the STOP line arrives, so it gets to exit by itself first.
+     */
+    static final long MERCY_GRACE_MILLIS = 1_000;
     /** Deaths of ready workers within this window that count as a respawn storm. */
     static final long STORM_WINDOW_MILLIS = 10_000;
     static final int STORM_DEATHS = 5;
@@ -355,7 +360,7 @@ public final class Arbiter {
         LOG.info("stopping {} ({}); in-flight requests get up to {} s", settings.appName(), reason,
                 settings.reloadMercyMillis() / 1000);
         state = State.STOPPING;
-        stopDeadline = clock.millis() + settings.reloadMercyMillis();
+        stopDeadline = clock.millis() + settings.reloadMercyMillis() + MERCY_GRACE_MILLIS;
         chainQueue.clear();
         chainSlot = 0;
         for (WorkerProcess process : List.copyOf(processes)) {
@@ -412,7 +417,7 @@ public final class Arbiter {
                 LOG.info("all workers of {} stopped", settings.appName());
                 return;
             }
-            if (now >= stopDeadline) {
+            if (now > stopDeadline) {
                 for (WorkerProcess process : processes) {
                     if (!process.killed) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
@@ -447,7 +452,7 @@ public final class Arbiter {
                 }
                 case READY -> checkReadyWorker(process, now);
                 case STOPPING -> {
-                    if (!process.killed && now - process.stopRequestedAt > settings.reloadMercyMillis() + 1_000) {
+                    if (!process.killed && now - process.stopRequestedAt > settings.reloadMercyMillis() + MERCY_GRACE_MILLIS) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
                                 settings.appName(), settings.reloadMercyMillis() / 1000);
                         kill(process);
