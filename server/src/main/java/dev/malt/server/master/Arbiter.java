@@ -482,6 +482,8 @@ public final class Arbiter {
             return;
         }
         if (now - process.lastHeartbeat > settings.heartbeatTimeoutMillis()) {
+            // A hung worker is a harakiri in all but name: counted as one, so stats show why it went.
+            slots.get(process.slot).harakiris++;
             lastError = process + " stopped sending heartbeats";
             LOG.error("{} of {} sent no heartbeat for {} s; presumed hung, thread dump follows, then it is killed",
                     process, settings.appName(), (now - process.lastHeartbeat) / 1000);
