@@ -189,7 +189,8 @@ public final class Arbiter {
     }
 
     private void onReady(WorkerProcess process, long now) {
-        if (process.state != WorkerProcess.State.STARTING) {
+        if (process.state != WorkerProcess.State.STARTING || process.killed) {
+            // Too late: a boot timeout already killed it, and its exit is a failed start.
             return;
         }
         process.state = WorkerProcess.State.READY;

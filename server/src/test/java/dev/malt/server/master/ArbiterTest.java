@@ -328,6 +328,7 @@ class ArbiterTest {
             assertEquals(1, slow.kills, "killed once, not on every turn until the exit is seen");
             assertEquals(1, errors().stream().filter(e -> e.contains("not ready after 120 s")).count(), errors().toString());
 
+            ready(slow); // it got there as the SIGKILL was on its way
             slow.exit(137);
             turn();
             assertTrue(arbiter.status().throttled());
