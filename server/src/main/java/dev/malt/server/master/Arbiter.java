@@ -36,11 +36,22 @@ public final class Arbiter {
     static final long TICK_MILLIS = 200;
     /** Pause between the thread dump (SIGQUIT) and SIGKILL of a harakiri, so the dump reaches the log. */
     static final long HARAKIRI_DUMP_GRACE_MILLIS = 500;
+    /**
+     * Added to the mercy before a stopping worker is killed. The worker runs the same mercy on its own
+     * timer, which starts when the STOP line arrives, so it gets to exit by itself first.
+     */
+    static final long MERCY_GRACE_MILLIS = 1_000;
     /** Deaths of ready workers within this window that count as a respawn storm. */
     static final long STORM_WINDOW_MILLIS = 10_000;
     static final int STORM_DEATHS = 5;
 
     public enum State { RUNNING, STOPPING, STOPPED }
+
+    /**
+     * "No backoff", below any clock reading. The clock is monotonic but its origin is arbitrary (like
+     * {@link System#nanoTime()}, it may read 0 or less), so 0 cannot stand for "never".
+     */
+    private static final long NO_BACKOFF = Long.MIN_VALUE;
 
     private final MasterSettings settings;
     private final WorkerLauncher launcher;
@@ -51,11 +62,19 @@ public final class Arbiter {
     private final List<WorkerProcess> processes = new ArrayList<>();
     private final Map<Integer, SlotRecord> slots = new HashMap<>();
     private final Map<Path, Long> touchStamps = new LinkedHashMap<>();
+    /** Slots a chain reload has yet to replace, in order. */
     private final Deque<Integer> chainQueue = new ArrayDeque<>();
+    /** The slot a chain reload is replacing now, or 0. */
+    private int chainSlot;
 
     private Runnable reloadListener = () -> { };
     private State state = State.RUNNING;
     private String lastError = "";
+    /**
+     * The start failure last logged at ERROR, for the whole app: N workers failing for the same
+     * reason are one problem, reported once. Cleared when a worker becomes ready.
+     */
+    private String reportedFailure;
     private long stopDeadline;
 
     /** What survives the processes of one slot: counters, backoff and the last failure. */
@@ -63,8 +82,8 @@ public final class Arbiter {
         long respawns;
         long harakiris;
         int bootFailures;
-        long nextSpawnAt;
-        String reportedFailure;
+        /** No launch for this slot before this time; {@link #NO_BACKOFF} when there is no backoff. */
+        long nextSpawnAt = NO_BACKOFF;
         final Deque<Long> recentDeaths = new ArrayDeque<>();
     }
 
@@ -176,18 +195,19 @@ public final class Arbiter {
     }
 
     private void onReady(WorkerProcess process, long now) {
-        if (process.state != WorkerProcess.State.STARTING) {
+        if (process.state != WorkerProcess.State.STARTING || process.killed) {
+            // Too late: a boot timeout already killed it, and its exit is a failed start.
             return;
         }
         process.state = WorkerProcess.State.READY;
         process.readyAt = now;
         process.lastHeartbeat = now;
         SlotRecord slot = slots.get(process.slot);
-        if (slot.bootFailures > 0 || slot.reportedFailure != null) {
+        if (slot.bootFailures > 0) {
             LOG.info("{} of {} is serving again after {} failed start(s)", process, settings.appName(), slot.bootFailures);
         }
         slot.bootFailures = 0;
-        slot.reportedFailure = null;
+        reportedFailure = null;
         LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
         WorkerProcess old = process.replaces;
         if (old != null) {
@@ -248,8 +268,8 @@ public final class Arbiter {
         String cause = process.bootFailure != null ? process.bootFailure
                 : "the worker exited before it was ready (" + describeExit(exitCode) + "); see its output above";
         lastError = cause;
-        if (!cause.equals(slot.reportedFailure)) {
-            slot.reportedFailure = cause;
+        if (!cause.equals(reportedFailure)) {
+            reportedFailure = cause;
             LOG.error("app {} failed to start (worker {}): {}. Retrying with backoff; fix the app or its config, "
                     + "then touch the INI file or run 'malt reload'.", settings.appName(), process.slot, cause);
         } else {
@@ -267,34 +287,76 @@ public final class Arbiter {
         LOG.info("{} reload of {} ({})", chain ? "chain" : "graceful", settings.appName(), reason);
         for (SlotRecord slot : slots.values()) {
             // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.
-            slot.nextSpawnAt = 0;
+            slot.nextSpawnAt = NO_BACKOFF;
         }
+        chainQueue.clear();
+        chainSlot = 0;
         if (chain) {
-            chainQueue.clear();
             for (int slot = 1; slot <= settings.workers(); slot++) {
                 chainQueue.add(slot);
             }
             advanceChain();
         } else {
             for (WorkerProcess process : List.copyOf(processes)) {
-                if (process.isLive() && process.replacedBy == null && process.replaces == null) {
-                    replace(process);
+                supersede(process, reason);
+            }
+        }
+    }
+
+    /**
+     * A reload's verdict on one process. A ready one is marked for replacement, and serves until a
+     * successor is ready ({@link #startSuccessors}). One still starting may have loaded the code being
+     * replaced and has nothing in flight: it is stopped now, and its slot starts afresh.
+     */
+    private void supersede(WorkerProcess process, String reason) {
+        if (process.state == WorkerProcess.State.READY) {
+            process.recycle = true;
+        } else if (process.state == WorkerProcess.State.STARTING) {
+            requestStop(process, "started before the reload (" + reason + ")");
+        }
+    }
+
+    /** Marks the next slot of a chain reload once the current one is done, that is, serving new code. */
+    private void advanceChain() {
+        while (chainSlot != 0 || !chainQueue.isEmpty()) {
+            if (chainSlot != 0) {
+                if (replacing(chainSlot)) {
+                    return;
+                }
+                chainSlot = 0;
+            }
+            Integer slot = chainQueue.pollFirst();
+            if (slot != null) {
+                chainSlot = slot;
+                for (WorkerProcess process : List.copyOf(processes)) {
+                    if (process.slot == slot) {
+                        supersede(process, "chain reload");
+                    }
                 }
             }
         }
     }
 
-    private void advanceChain() {
-        while (!chainQueue.isEmpty()) {
-            int slot = chainQueue.peekFirst();
-            WorkerProcess current = live(slot);
-            if (current != null && current.replacedBy != null) {
-                return;
+    /** Whether a chain reload still waits for a slot: until a ready process not marked for replacement serves it. */
+    private boolean replacing(int slot) {
+        for (WorkerProcess process : processes) {
+            if (process.slot == slot && process.state == WorkerProcess.State.READY && !process.recycle) {
+                return false;
             }
-            chainQueue.pollFirst();
-            if (current != null && current.replaces == null) {
-                replace(current);
-                return;
+        }
+        return true;
+    }
+
+    /**
+     * Launches a successor for each ready process marked for replacement (reload, max-requests,
+     * reload-on-rss) that has none, unless its slot is backing off after a failed start. The marked
+     * process keeps serving until its successor is ready, however many attempts that takes.
+     */
+    private void startSuccessors(long now) {
+        for (WorkerProcess process : List.copyOf(processes)) {
+            if (process.recycle && process.state == WorkerProcess.State.READY && process.replacedBy == null
+                    && !process.doomed && now >= slots.get(process.slot).nextSpawnAt) {
+                replace(process);
             }
         }
     }
@@ -306,8 +368,9 @@ public final class Arbiter {
         LOG.info("stopping {} ({}); in-flight requests get up to {} s", settings.appName(), reason,
                 settings.reloadMercyMillis() / 1000);
         state = State.STOPPING;
-        stopDeadline = clock.millis() + settings.reloadMercyMillis();
+        stopDeadline = clock.millis() + settings.reloadMercyMillis() + MERCY_GRACE_MILLIS;
         chainQueue.clear();
+        chainSlot = 0;
         for (WorkerProcess process : List.copyOf(processes)) {
             requestStop(process, reason);
         }
@@ -333,7 +396,12 @@ public final class Arbiter {
             process.link.send(stopMessage());
         } else {
             // Not serving yet: nothing in flight to protect.
-            process.handle.kill();
+            kill(process);
+        }
+        if (process.replaces != null) {
+            // A successor given up on: the process it was to replace may get another at once.
+            process.replaces.replacedBy = null;
+            process.replaces = null;
         }
     }
 
@@ -348,21 +416,21 @@ public final class Arbiter {
         if (state == State.RUNNING) {
             checkTouchFiles();
             checkWorkers(now);
-            fillSlots(now);
             advanceChain();
+            fillSlots(now);
+            startSuccessors(now);
         } else if (state == State.STOPPING) {
             if (processes.isEmpty()) {
                 state = State.STOPPED;
                 LOG.info("all workers of {} stopped", settings.appName());
                 return;
             }
-            if (now >= stopDeadline) {
+            if (now > stopDeadline) {
                 for (WorkerProcess process : processes) {
-                    if (process.stopRequestedAt != Long.MIN_VALUE) {
+                    if (!process.killed) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
                                 settings.appName(), settings.reloadMercyMillis() / 1000);
-                        process.handle.kill();
-                        process.stopRequestedAt = Long.MIN_VALUE;
+                        kill(process);
                     }
                 }
             }
@@ -382,21 +450,20 @@ public final class Arbiter {
         for (WorkerProcess process : List.copyOf(processes)) {
             switch (process.state) {
                 case STARTING -> {
-                    if (now - process.spawnedAt > settings.bootTimeoutMillis()) {
+                    // Killed once: the exit may take a few turns to be reported.
+                    if (!process.killed && now - process.spawnedAt > settings.bootTimeoutMillis()) {
                         process.bootFailure = "not ready after " + settings.bootTimeoutMillis() / 1000 + " s";
                         LOG.error("{} of {} was not ready after {} s; killed", process, settings.appName(),
                                 settings.bootTimeoutMillis() / 1000);
-                        process.handle.kill();
+                        kill(process);
                     }
                 }
                 case READY -> checkReadyWorker(process, now);
                 case STOPPING -> {
-                    if (process.stopRequestedAt != Long.MIN_VALUE
-                            && now - process.stopRequestedAt > settings.reloadMercyMillis() + 1_000) {
+                    if (!process.killed && now - process.stopRequestedAt > settings.reloadMercyMillis() + MERCY_GRACE_MILLIS) {
                         LOG.warn("{} of {} did not finish within the mercy of {} s; killed", process,
                                 settings.appName(), settings.reloadMercyMillis() / 1000);
-                        process.handle.kill();
-                        process.stopRequestedAt = Long.MIN_VALUE;
+                        kill(process);
                     }
                 }
             }
@@ -404,10 +471,9 @@ public final class Arbiter {
     }
 
     private void checkReadyWorker(WorkerProcess process, long now) {
-        if (process.harakiriAt > 0) {
-            if (now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
-                process.handle.kill();
-                process.harakiriAt = Long.MAX_VALUE / 2;
+        if (process.doomed) {
+            if (!process.killed && now - process.harakiriAt >= HARAKIRI_DUMP_GRACE_MILLIS) {
+                kill(process);
             }
             return;
         }
@@ -419,24 +485,28 @@ public final class Arbiter {
                             + "then the worker is killed and respawned", process, settings.appName(),
                     process.oldestRequest, process.oldestRequestMillis, harakiri / 1000);
             process.handle.dumpThreads();
+            process.doomed = true;
             process.harakiriAt = now;
             return;
         }
         if (now - process.lastHeartbeat > settings.heartbeatTimeoutMillis()) {
+            // A hung worker is a harakiri in all but name: counted as one, so stats show why it went.
+            slots.get(process.slot).harakiris++;
             lastError = process + " stopped sending heartbeats";
             LOG.error("{} of {} sent no heartbeat for {} s; presumed hung, thread dump follows, then it is killed",
                     process, settings.appName(), (now - process.lastHeartbeat) / 1000);
             process.handle.dumpThreads();
+            process.doomed = true;
             process.harakiriAt = now;
             return;
         }
-        if (process.replacedBy != null) {
+        if (process.recycle) {
             return;
         }
         if (settings.maxRequests() > 0 && process.requests >= settings.maxRequests()) {
             LOG.info("{} of {} served {} requests (max-requests = {}); recycling it", process, settings.appName(),
                     process.requests, settings.maxRequests());
-            replace(process);
+            process.recycle = true;
             return;
         }
         if (settings.reloadOnRssBytes() > 0) {
@@ -444,7 +514,7 @@ public final class Arbiter {
             if (rss > settings.reloadOnRssBytes()) {
                 LOG.info("{} of {} has {} MB resident (reload-on-rss = {} MB); recycling it", process,
                         settings.appName(), rss >> 20, settings.reloadOnRssBytes() >> 20);
-                replace(process);
+                process.recycle = true;
             }
         }
     }
@@ -499,8 +569,8 @@ public final class Arbiter {
             record.nextSpawnAt = now + delay;
             String cause = "cannot start a worker JVM: " + e.getMessage();
             lastError = cause;
-            if (!cause.equals(record.reportedFailure)) {
-                record.reportedFailure = cause;
+            if (!cause.equals(reportedFailure)) {
+                reportedFailure = cause;
                 LOG.error("app {}: {}. Check java-home and jvm-options; retrying with backoff.", settings.appName(), cause);
             }
             return null;
@@ -519,6 +589,14 @@ public final class Arbiter {
             }
         }
         return found;
+    }
+
+    /** SIGKILL, once: the process stays in the books until its exit is reported. */
+    private static void kill(WorkerProcess process) {
+        if (!process.killed) {
+            process.killed = true;
+            process.handle.kill();
+        }
     }
 
     private WorkerProcess find(long pid) {
@@ -551,12 +629,13 @@ public final class Arbiter {
                     now - p.spawnedAt, p.spawnedAtEpochMillis / 1000, slot.respawns, p.txBytes, p.avgRtMicros, p.busy));
         }
         for (SlotRecord slot : slots.values()) {
-            throttled |= slot.bootFailures > 0;
+            // Failing to start, or holding back a respawn after a storm.
+            throttled |= slot.bootFailures > 0 || slot.nextSpawnAt > now;
         }
         workers.sort((a, b) -> a.id() != b.id() ? Integer.compare(a.id(), b.id()) : Long.compare(a.pid(), b.pid()));
         String stateName = switch (state) {
-            case RUNNING -> processes.stream().anyMatch(p -> p.replaces != null) || !chainQueue.isEmpty()
-                    ? "reloading" : throttled ? "throttled" : "running";
+            case RUNNING -> processes.stream().anyMatch(p -> p.replaces != null || p.recycle && p.isLive())
+                    || chainSlot != 0 || !chainQueue.isEmpty() ? "reloading" : throttled ? "throttled" : "running";
             case STOPPING -> "stopping";
             case STOPPED -> "stopped";
         };

@@ -13,12 +13,21 @@ final class WorkerProcess {
     WorkerProcess replaces;
     /** The newer process started to replace this one, or null. */
     WorkerProcess replacedBy;
+    /**
+     * To be replaced (reload, max-requests, reload-on-rss): once it is ready, a successor is launched,
+     * and again after a backoff if that one fails to start. It serves until a successor is ready.
+     */
+    boolean recycle;
     State state = State.STARTING;
     ControlLink link;
     long readyAt;
     long lastHeartbeat;
     long stopRequestedAt;
+    /** Its threads were dumped at {@link #harakiriAt} (harakiri or silence); it is killed after a grace. */
+    boolean doomed;
     long harakiriAt;
+    /** SIGKILL was sent; the exit is on its way. */
+    boolean killed;
     long requests;
     long exceptions;
     long txBytes;
