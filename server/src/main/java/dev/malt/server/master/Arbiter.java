@@ -147,6 +147,9 @@ public final class Arbiter {
             WorkerProcess process = find(closed.pid());
             if (process != null) {
                 process.link = null;
+                if (process.pendingExitCode != null) {
+                    onExit(process.pid(), process.pendingExitCode);
+                }
             }
         } else if (event instanceof MasterEvent.Reload reload) {
             reload(reload.chain(), reload.reason());
@@ -219,6 +222,12 @@ public final class Arbiter {
     private void onExit(long pid, int exitCode) {
         WorkerProcess process = find(pid);
         if (process == null) {
+            return;
+        }
+        if (process.state == WorkerProcess.State.STARTING && process.link != null && process.pendingExitCode == null) {
+            // Process exit and control lines travel separately; wait for the line that says why.
+            process.pendingExitCode = exitCode;
+            process.exitSeenAt = clock.millis();
             return;
         }
         processes.remove(process);
@@ -411,8 +420,17 @@ public final class Arbiter {
 
     // ---- periodic checks ----------------------------------------------------------------------
 
+    /** How long an exit waits for its worker's control connection to close (and say why it failed). */
+    static final long EXIT_REASON_GRACE_MILLIS = 1_000;
+
     private void tick() {
         long now = clock.millis();
+        for (WorkerProcess process : List.copyOf(processes)) {
+            if (process.pendingExitCode != null && now - process.exitSeenAt >= EXIT_REASON_GRACE_MILLIS) {
+                process.link = null;
+                onExit(process.pid(), process.pendingExitCode);
+            }
+        }
         if (state == State.RUNNING) {
             checkTouchFiles();
             checkWorkers(now);

@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Watches how many connections wait in each TCP listen queue (accepted by the kernel, not yet by a
- * worker), from /proc/net/tcp and tcp6: for a listening socket, rx_queue is the current queue and
- * tx_queue its limit. A full queue means the kernel drops new connections, so it is logged (at most
+ * worker), from /proc/net/tcp and tcp6: for a listening socket, rx_queue is the current queue. The
+ * limit is the backlog asked for, capped by net.core.somaxconn as the kernel caps it. A full queue means the kernel drops new connections, so it is logged (at most
  * every {@link #LOG_INTERVAL_MILLIS}) and counted for the stats' {@code listen_queue_errors}.
  * Unix sockets do not show their queue there; they report 0.
  */
@@ -28,13 +27,15 @@ final class ListenQueueMonitor {
     }
 
     private final String appName;
+    private final int limit;
     private final Map<String, Long> inodes = new HashMap<>();
     private final Map<String, Queue> latest = new HashMap<>();
     private long fullEvents;
     private long lastLog;
 
-    ListenQueueMonitor(String appName, List<ListenSockets.Bound> sockets) {
+    ListenQueueMonitor(String appName, List<ListenSockets.Bound> sockets, int backlog) {
         this.appName = appName;
+        this.limit = Math.min(backlog, somaxconn().orElse(backlog));
         for (ListenSockets.Bound socket : sockets) {
             if (!socket.spec().address().isUnix()) {
                 long inode = inode(socket.descriptor().intValue());
@@ -70,8 +71,7 @@ final class ListenQueueMonitor {
                     // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ; st 0A = LISTEN
                     if (f.length > 9 && "0A".equals(f[3])) {
                         String[] queues = f[4].split(":");
-                        byInode.put(Long.parseLong(f[9]), new Queue(Integer.parseInt(queues[1], 16),
-                                Integer.parseInt(queues[0], 16)));
+                        byInode.put(Long.parseLong(f[9]), new Queue(Integer.parseInt(queues[1], 16), limit));
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -107,19 +107,18 @@ final class ListenQueueMonitor {
 
     /** Warns when {@code listen} exceeds what the kernel grants, as uWSGI does. */
     static void warnAboveSomaxconn(int backlog) {
-        try {
-            // readString trusts the size procfs reports and can return a truncated value; read lines.
-            int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
-            if (backlog > somaxconn) {
-                LOG.warn("listen = {} is above net.core.somaxconn = {}: the kernel caps the backlog at {}. "
-                        + "Raise it with: sysctl -w net.core.somaxconn={}", backlog, somaxconn, somaxconn, backlog);
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: nothing to compare with
-        }
+        somaxconn().filter(max -> backlog > max).ifPresent(max -> LOG.warn(
+                "listen = {} is above net.core.somaxconn = {}: the kernel caps the backlog at {}. "
+                        + "Raise it with: sysctl -w net.core.somaxconn={}", backlog, max, max, backlog));
     }
 
-    static long intervalMillis() {
-        return TimeUnit.SECONDS.toMillis(1);
+    static java.util.Optional<Integer> somaxconn() {
+        try {
+            // readString trusts the size procfs reports and can return a truncated value; read lines.
+            return java.util.Optional.of(Integer.parseInt(
+                    Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim()));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty(); // not Linux
+        }
     }
 }

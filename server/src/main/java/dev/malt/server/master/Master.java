@@ -59,7 +59,7 @@ public final class Master implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         ListenQueueMonitor.warnAboveSomaxconn(config.listenBacklog());
         sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket());
-        queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound());
+        queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound(), config.listenBacklog());
         group.next().scheduleAtFixedRate(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");

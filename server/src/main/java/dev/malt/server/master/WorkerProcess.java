@@ -36,6 +36,12 @@ final class WorkerProcess {
     long oldestRequestMillis;
     String oldestRequest = "";
     String bootFailure;
+    /**
+     * Exit code of a starting worker whose exit arrived before its control connection closed: its
+     * BOOT_FAILED line may still be on the way, so the exit is handled once the connection closes.
+     */
+    Integer pendingExitCode;
+    long exitSeenAt;
 
     WorkerProcess(int slot, WorkerHandle handle, long now) {
         this.slot = slot;

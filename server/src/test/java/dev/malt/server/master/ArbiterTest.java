@@ -228,6 +228,24 @@ class ArbiterTest {
         }
 
         @Test
+        void theCauseIsReportedEvenWhenTheExitOvertakesItsLastLine() throws Exception {
+            start(settings().workers(1));
+            FakeWorker worker = worker(0);
+            connect(worker);
+            turn();
+            // The process-exit callback can beat the control connection's last line to the arbiter.
+            worker.onConnectionClosed = () -> { };
+            worker.exit(3);
+            turn();
+            assertEquals(0, errorsContaining("failed to start"), "the exit waits for the reason");
+            say(worker, ControlMessage.withText(ControlMessage.BOOT_FAILED, "missing class X"));
+            arbiter.post(new MasterEvent.ControlClosed(worker.pid()));
+            turn();
+            assertEquals(1, errorsContaining("failed to start"));
+            assertEquals(1, errorsContaining("missing class X"));
+        }
+
+        @Test
         void aNewCauseIsReported() throws Exception {
             start(settings().workers(1));
             bootFails(worker(0), "missing class X");
@@ -1182,6 +1200,7 @@ class ArbiterTest {
         FakeLink link = new FakeLink();
         links.put(worker.pid(), link);
         arbiter.post(new MasterEvent.WorkerConnected(worker.pid(), link));
+        worker.onConnectionClosed = () -> arbiter.post(new MasterEvent.ControlClosed(worker.pid()));
         return link;
     }
 

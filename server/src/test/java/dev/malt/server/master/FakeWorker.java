@@ -12,6 +12,8 @@ final class FakeWorker implements WorkerHandle {
     int threadDumps;
     long rss = -1;
     long vsz = -1;
+    /** Set once the worker connected: a real process's control connection closes when it exits. */
+    Runnable onConnectionClosed = () -> { };
 
     FakeWorker(int slot, long pid) {
         this.slot = slot;
@@ -31,6 +33,7 @@ final class FakeWorker implements WorkerHandle {
     /** The process ends; the arbiter hears of it through {@link #onExit()}, as with a real one. */
     void exit(int code) {
         exit.complete(code);
+        onConnectionClosed.run();
     }
 
     boolean exited() {
