@@ -34,7 +34,7 @@ public final class WorkerMain {
     /** Exit code for an app that cannot be loaded; the master backs off instead of respawning at once. */
     public static final int EXIT_BOOT_FAILURE = 3;
     /** How long in-flight requests may run on when the master has disappeared. */
-    static final long ORPHAN_MERCY_MILLIS = 1_500;
+    static final long ORPHAN_MERCY_MILLIS = 1_000;
     static final long HEARTBEAT_MILLIS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
