@@ -128,8 +128,11 @@ public final class Option {
             "do not log a line per request");
 
     // Emperor
-    static final Option EMPEROR_DIR = scalar("emperor", EMPEROR, ValueType.text("DIR"), null,
-            "run every app whose INI file is in this directory (e.g. /etc/malt/apps-enabled)");
+    /** Where the Debian layout keeps enabled apps; what a bare {@code --emperor} watches. */
+    public static final String DEFAULT_EMPEROR_DIR = "/etc/malt/apps-enabled";
+
+    static final Option EMPEROR_DIR = scalar("emperor", EMPEROR, ValueType.textOrDefault("DIR", DEFAULT_EMPEROR_DIR),
+            null, "run every app whose INI file is in this directory; alone: " + DEFAULT_EMPEROR_DIR);
     static final Option EMPEROR_TYRANT = scalar("emperor-tyrant", EMPEROR, ValueType.flag(), "false",
             "run each app as the owner of its INI file");
     static final Option EMPEROR_LOGDIR = scalar("emperor-logdir", EMPEROR, ValueType.text("DIR"), null,

@@ -63,6 +63,11 @@ final class ValueType {
         return new ValueType(label, null, false, v -> v);
     }
 
+    /** Free text whose bare key means {@code bareValue} ({@code emperor} alone: the Debian layout's directory). */
+    static ValueType textOrDefault(String label, String bareValue) {
+        return new ValueType(label, bareValue, false, v -> v);
+    }
+
     static ValueType flag() {
         return new ValueType("BOOL", "true", false,
                 v -> FALSE_WORDS.contains(v.toLowerCase(Locale.ROOT)) ? "false" : "true");

@@ -53,8 +53,9 @@ public final class Arbiter {
      */
     private static final long NO_BACKOFF = Long.MIN_VALUE;
 
-    private final MasterSettings settings;
-    private final WorkerLauncher launcher;
+    /** Replaced only by a {@link MasterEvent.Reconfigure}, on the arbiter thread. */
+    private MasterSettings settings;
+    private WorkerLauncher launcher;
     private final MasterClock clock;
     private final long masterPid;
     private final long startedAtEpochMillis = System.currentTimeMillis();
@@ -151,6 +152,8 @@ public final class Arbiter {
                     onExit(process.pid(), process.pendingExitCode);
                 }
             }
+        } else if (event instanceof MasterEvent.Reconfigure reconfigure) {
+            reconfigure(reconfigure.settings(), reconfigure.launcher(), reconfigure.reason());
         } else if (event instanceof MasterEvent.Reload reload) {
             reload(reload.chain(), reload.reason());
         } else if (event instanceof MasterEvent.Stop stop) {
@@ -326,6 +329,37 @@ public final class Arbiter {
     }
 
     /** Marks the next slot of a chain reload once the current one is done, that is, serving new code. */
+    /**
+     * Takes a changed app config (the emperor saw its INI change) and reloads with it: new workers get
+     * the new config, old ones finish. A smaller pool stops the surplus slots.
+     */
+    private void reconfigure(MasterSettings next, WorkerLauncher nextLauncher, String reason) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        int before = settings.workers();
+        settings = next;
+        launcher = nextLauncher;
+        for (int slot = before + 1; slot <= next.workers(); slot++) {
+            slots.putIfAbsent(slot, new SlotRecord());
+        }
+        Map<Path, Long> stamps = new LinkedHashMap<>();
+        for (Path file : next.touchReload()) {
+            stamps.put(file, touchStamps.getOrDefault(file, mtime(file)));
+        }
+        for (Path file : next.touchChainReload()) {
+            stamps.put(file, touchStamps.getOrDefault(file, mtime(file)));
+        }
+        touchStamps.clear();
+        touchStamps.putAll(stamps);
+        for (WorkerProcess process : List.copyOf(processes)) {
+            if (process.slot > next.workers()) {
+                requestStop(process, "the pool shrank to " + next.workers());
+            }
+        }
+        reload(false, reason);
+    }
+
     private void advanceChain() {
         while (chainSlot != 0 || !chainQueue.isEmpty()) {
             if (chainSlot != 0) {

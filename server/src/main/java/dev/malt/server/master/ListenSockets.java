@@ -63,11 +63,15 @@ public final class ListenSockets implements AutoCloseable {
      * @param chmod mode for unix sockets ({@code chmod-socket}), if set
      */
     public static ListenSockets bind(EventLoopGroup group, List<ListenSpec> specs, int backlog,
-                                     Optional<Integer> chmod) throws IOException {
+                                     Optional<Integer> chmod, Optional<String> chown) throws IOException {
         ListenSockets sockets = new ListenSockets();
         try {
             for (ListenSpec spec : specs) {
-                sockets.bound.add(bindOne(group, spec, backlog, chmod));
+                Bound bound = bindOne(group, spec, backlog, chmod);
+                sockets.bound.add(bound);
+                if (spec.address().isUnix() && chown.isPresent()) {
+                    Ownership.apply(spec.address().unixPath(), chown.get());
+                }
             }
         } catch (IOException | RuntimeException e) {
             sockets.close();

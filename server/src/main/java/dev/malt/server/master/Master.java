@@ -29,9 +29,8 @@ public final class Master implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Master.class);
 
-    private final AppConfig config;
     private final LogSink logSink;
-    private final List<String> workerCommandPrefix;
+    private final MasterOptions options;
     private final EventLoopGroup group;
     private Path runtimeDir;
     private ListenSockets sockets;
@@ -41,35 +40,44 @@ public final class Master implements AutoCloseable {
     private StatsServer statsServer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    /**
-     * @param workerCommandPrefix prepended to each worker's command (privilege drop in tyrant mode)
-     */
-    public Master(AppConfig config, LogSink logSink, List<String> workerCommandPrefix) {
+    private AppConfig config;
+
+    public Master(AppConfig config, LogSink logSink, MasterOptions options) {
         this.config = Objects.requireNonNull(config);
         this.logSink = Objects.requireNonNull(logSink);
-        this.workerCommandPrefix = List.copyOf(workerCommandPrefix);
+        this.options = Objects.requireNonNull(options);
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Malt's master needs Linux epoll to share listening sockets with workers: "
                     + Epoll.unavailabilityCause());
         }
-        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(1, new AppThreadFactory("master-" + config.appName(),
+                config.appName()), EpollIoHandler.newFactory());
     }
 
     /** Binds sockets and starts workers; returns once the arbiter runs (not when workers are ready). */
     public void start() throws IOException, InterruptedException {
         ListenQueueMonitor.warnAboveSomaxconn(config.listenBacklog());
-        sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket());
+        sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket(),
+                config.chownSocket());
         queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound(), config.listenBacklog());
         group.next().scheduleAtFixedRate(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter);
+        if (options.workerOwner().isPresent()) {
+            // Workers that dropped privileges must still reach their master: hand them the directory.
+            MasterOptions.Owner owner = options.workerOwner().get();
+            for (Path path : List.of(runtimeDir, controlSocket)) {
+                Files.setAttribute(path, "unix:uid", owner.uid());
+                Files.setAttribute(path, "unix:gid", owner.gid());
+            }
+        }
         if (config.stats().isPresent()) {
             statsServer = StatsServer.start(group, config.stats().get(), this::statsSnapshot);
             LOG.info("stats for {} on {}", config.appName(), config.stats().get());
         }
-        Thread loop = new Thread(this::runArbiter, "arbiter-" + config.appName());
+        Thread loop = new AppThreadFactory("arbiter-" + config.appName(), config.appName()).newThread(this::runArbiter);
         loop.setDaemon(false);
         loop.start();
     }
@@ -86,16 +94,34 @@ public final class Master implements AutoCloseable {
         }
     }
 
-    static MasterSettings settings(AppConfig config) {
+    private MasterSettings settings(AppConfig config) {
         long mercy = TimeUnit.SECONDS.toMillis(config.workerReloadMercySeconds());
-        return MasterSettings.of(config.appName(), config.workers(),
+        return new MasterSettings(config.appName(), config.workers(),
                 TimeUnit.SECONDS.toMillis(config.harakiriSeconds()), config.maxRequests(),
-                (long) config.reloadOnRssMb() << 20, mercy, config.touchReload(), config.touchChainReload());
+                (long) config.reloadOnRssMb() << 20, mercy, config.touchReload(), config.touchChainReload(),
+                MasterSettings.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, MasterSettings.DEFAULT_BOOT_TIMEOUT_MILLIS,
+                MasterSettings.DEFAULT_MIN_BACKOFF_MILLIS, options.maxBackoffMillis());
+    }
+
+    /** Whether {@code next} can replace this app's config by a reload: the same sockets, bound the same way. */
+    public boolean canReconfigure(AppConfig next) {
+        return next.sockets().equals(config.sockets()) && next.listenBacklog() == config.listenBacklog()
+                && next.chmodSocket().equals(config.chmodSocket()) && next.chownSocket().equals(config.chownSocket())
+                && next.stats().equals(config.stats());
+    }
+
+    /** Reloads onto a changed config: new workers run it, old ones finish. See {@link #canReconfigure}. */
+    public void reconfigure(AppConfig next, String reason) {
+        if (!canReconfigure(next)) {
+            throw new IllegalArgumentException("the sockets of " + config.appName() + " changed; restart it instead");
+        }
+        config = next;
+        arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
     }
 
     private JvmWorkerLauncher launcher(Path controlSocket) {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
-        return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), workerCommandPrefix, javaHome,
+        return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
                 config.heap().orElse(null), config.jvmOptions(), System.getProperty("java.class.path"),
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink);
     }
@@ -106,6 +132,10 @@ public final class Master implements AutoCloseable {
     }
 
     public CompletableFuture<MasterStatus> status() {
+        if (stopped.isDone()) {
+            return CompletableFuture.completedFuture(new MasterStatus(config.appName(), ProcessHandle.current().pid(),
+                    "stopped", 0, List.of(), "", false));
+        }
         CompletableFuture<MasterStatus> answer = new CompletableFuture<>();
         arbiter.post(new MasterEvent.StatusQuery(answer));
         return answer;

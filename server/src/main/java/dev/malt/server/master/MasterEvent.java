@@ -26,6 +26,10 @@ public sealed interface MasterEvent {
     record Reload(boolean chain, String reason) implements MasterEvent {
     }
 
+    /** New settings and a launcher with the new app config, then a graceful reload onto them. */
+    record Reconfigure(MasterSettings settings, WorkerLauncher launcher, String reason) implements MasterEvent {
+    }
+
     record Stop(String reason) implements MasterEvent {
     }
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * {@code malt --ini app.ini}: one master in the foreground, as its own process. SIGTERM and SIGINT
@@ -38,7 +37,7 @@ public final class Standalone {
         Logger log = LoggerFactory.getLogger(Standalone.class);
         Path pidfile = config.pidfile().orElse(null);
         ControlSocketServer control = null;
-        try (Master master = new Master(config, sink, List.of())) {
+        try (Master master = new Master(config, sink, MasterOptions.standalone())) {
             if (pidfile != null) {
                 writePidfile(pidfile);
             }

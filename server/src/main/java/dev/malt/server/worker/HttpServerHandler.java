@@ -36,6 +36,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     /** The response is out but body bytes are still arriving; then the next request may come. */
     private boolean draining;
     private boolean keepAliveAfterDrain;
+    /** The worker is stopping: finish the current response, then close instead of keeping alive. */
+    private boolean closeAfterResponse;
     /** The current request's body has fully arrived; what comes next belongs to the next request. */
     private boolean bodyEnded;
     private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
@@ -145,7 +147,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private void nextRequestOrClose(boolean keepAlive) {
         exchange = null;
         bodyEnded = false;
-        if (!keepAlive) {
+        if (!keepAlive || closeAfterResponse) {
             releasePending();
             ctx.close();
             return;
@@ -183,6 +185,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         // Idle keep-alive connections are closed; a connection with a request in progress is not idle.
         if (event instanceof IdleStateEvent && exchange == null) {
             ctx.close();
+        } else if (event instanceof DrainEvent) {
+            closeAfterResponse = true;
+            if (exchange == null) {
+                ctx.close();
+            }
         } else {
             ctx.fireUserEventTriggered(event);
         }

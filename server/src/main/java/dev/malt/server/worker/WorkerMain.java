@@ -101,7 +101,8 @@ public final class WorkerMain {
             long mercy = stop.join();
             server.stopAccepting();
             if (!server.drain(mercy)) {
-                LOG.warn("{} request(s) still running after {} ms; exiting anyway", server.inFlight(), mercy);
+                LOG.warn("{} request(s) still running, {} connection(s) open after {} ms; exiting anyway",
+                        server.inFlight(), server.openConnections(), mercy);
             }
             return 0;
         } catch (IOException e) {

@@ -9,6 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -47,6 +50,12 @@ public final class WorkerServer implements AutoCloseable {
     private final AppDispatcher dispatcher;
     private final WorkerStats stats = new WorkerStats();
     private final List<Channel> serverChannels = new ArrayList<>();
+    /**
+     * Every accepted connection until it closes. Draining waits for these, not only for dispatched
+     * requests: a connection accepted a moment before the stop, whose request is still on its way,
+     * must be answered too.
+     */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /**
      * Tuning a worker needs from its app's config.
@@ -95,6 +104,7 @@ public final class WorkerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         if (listener.protocol() == WorkerListener.Protocol.UWSGI) {
                             ch.pipeline().addLast(new UwsgiDecoder(settings.bufferSize(), settings.maxVars()),
                                     new UwsgiServerHandler(dispatcher, listener.name()));
@@ -155,9 +165,25 @@ public final class WorkerServer implements AutoCloseable {
         }
     }
 
-    /** Waits for running requests to finish, up to {@code timeoutMillis}. Returns whether they all did. */
+    /**
+     * After {@link #stopAccepting()}: lets every accepted connection finish, up to {@code timeoutMillis}.
+     * Idle keep-alive connections are closed; busy ones close after their response. Returns whether
+     * all connections ended in time.
+     */
     public boolean drain(long timeoutMillis) throws InterruptedException {
-        return dispatcher.awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Channel connection : connections) {
+            connection.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        }
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return dispatcher.awaitIdle(deadline) && connections.isEmpty();
+    }
+
+    /** Open connections now; for the stop log. */
+    public int openConnections() {
+        return connections.size();
     }
 
     public int inFlight() {
