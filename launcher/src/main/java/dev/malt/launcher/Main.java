@@ -4,6 +4,7 @@ import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ConfigException;
 import dev.malt.server.config.ConfigLoader;
 import dev.malt.server.config.Option;
+import dev.malt.server.emperor.Emperor;
 import dev.malt.server.master.Standalone;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +79,7 @@ public final class Main {
             printProblems(e, commandLine.getErr());
             return 2;
         }
-        return Standalone.run(config);
+        return config.emperor().isPresent() ? Emperor.run(config) : Standalone.run(config);
     }
 
     /**
@@ -129,6 +130,7 @@ public final class Main {
                                 + "of worker JVMs. Every INI option also works as --option value; list options "
                                 + "repeat, and for the others the last value wins.")
                 .customSynopsis("malt --ini FILE [--option VALUE]...", "malt FILE.ini [--option VALUE]...",
+                        "malt --emperor [DIR] [--emperor-tyrant] [--emperor-logdir DIR] [--stats ADDR]",
                         "malt reload|chain-reload|stop|status|reopen-logs [NAME | --ini FILE | --pidfile FILE]",
                         "malt --help | --version");
         spec.addPositional(PositionalParamSpec.builder()

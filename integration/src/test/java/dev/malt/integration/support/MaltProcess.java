@@ -114,6 +114,47 @@ public final class MaltProcess implements AutoCloseable {
         }
     }
 
+    /** One app's status from an emperor's control socket ({@code malt status NAME --json}). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> appStatus(String app) {
+        for (Object o : (List<Object>) statusDocument().get("apps")) {
+            Map<String, Object> status = (Map<String, Object>) o;
+            if (app.equals(status.get("appName"))) {
+                return status;
+            }
+        }
+        return Map.of();
+    }
+
+    /** Pids of the workers of {@code app} (under an emperor) that accept now. */
+    @SuppressWarnings("unchecked")
+    public List<Long> readyWorkersOf(String app) {
+        List<Long> pids = new ArrayList<>();
+        for (Object o : (List<Object>) appStatus(app).getOrDefault("workers", List.of())) {
+            Map<String, Object> worker = (Map<String, Object>) o;
+            if (Boolean.TRUE.equals(worker.get("accepting"))) {
+                pids.add(((Number) worker.get("pid")).longValue());
+            }
+        }
+        return pids;
+    }
+
+    /** The emperor's status document; no apps yet while it has not opened its control socket. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> statusDocument() {
+        java.util.Optional<java.nio.file.Path> socket = dev.malt.server.control.ControlRegistry.standard().live()
+                .stream().filter(e -> e.pid() == pid()).map(dev.malt.server.control.ControlRegistry.Entry::socket)
+                .findFirst();
+        if (socket.isEmpty()) {
+            return Map.of("apps", List.of());
+        }
+        try {
+            return Json.parseObject(dev.malt.server.control.ControlClient.send(socket.get(), "status", ""));
+        } catch (IOException e) {
+            return Map.of("apps", List.of());
+        }
+    }
+
     /**
      * The app's status from its control socket, asked in-process (what {@code malt status --json}
      * prints): cheap enough to poll under load, where starting a CLI JVM per poll would not be.
@@ -288,6 +329,7 @@ public final class MaltProcess implements AutoCloseable {
         private final List<Map.Entry<String, String>> options = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private Path existingIni;
+        private Path emperorDir;
         private Endpoint readiness;
         private boolean httpReadiness;
 
@@ -329,6 +371,12 @@ public final class MaltProcess implements AutoCloseable {
         /** Extra command-line arguments after {@code --ini FILE}. */
         public Builder args(String... more) {
             args.addAll(List.of(more));
+            return this;
+        }
+
+        /** Runs {@code malt --emperor DIR ARGS...} instead of one app; start it with {@link #startUnready()}. */
+        public Builder emperor(Path dir) {
+            this.emperorDir = dir;
             return this;
         }
 
@@ -375,10 +423,15 @@ public final class MaltProcess implements AutoCloseable {
             return m;
         }
 
-        /** Starts Malt without waiting for it to serve: for apps that are meant to fail. */
+        /** Starts Malt without waiting for it to serve: for apps that are meant to fail, and the emperor. */
         public MaltProcess startUnready() {
             Path ini = existingIni != null ? existingIni : writeIni();
-            List<String> command = new ArrayList<>(List.of(malt.toString(), "--ini", ini.toString()));
+            List<String> command = new ArrayList<>(List.of(malt.toString()));
+            if (emperorDir == null) {
+                command.addAll(List.of("--ini", ini.toString()));
+            } else {
+                command.addAll(List.of("--emperor", emperorDir.toString()));
+            }
             command.addAll(args);
             LoggedProcess process = LoggedProcess.start("malt-" + name, command, dir, dir.resolve("malt.log"), List.of());
             return new MaltProcess(this, ini, process, readiness, httpReadiness);

@@ -59,6 +59,18 @@ public final class LogSink {
         old.close();
     }
 
+    /** Closes the file; stderr stays open. Later lines are dropped with a note on stderr. */
+    public synchronized void close() {
+        if (file == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+
     public Path path() {
         return file;
     }

@@ -45,6 +45,33 @@ public final class Logging {
         requestLogger.addAppender(requests);
     }
 
+    /**
+     * The emperor's logging: lines from a master's threads go to {@code appSinks.apply(app)} (or, when that
+     * is null, to the supervisor's log, still marked with the app), all others to {@code supervisor}.
+     */
+    public static void configureRouted(LogSink supervisor, java.util.function.Function<String, LogSink> appSinks) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        AppRoutingAppender router = new AppRoutingAppender(supervisor, appSinks,
+                encoder(context, "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [emperor] %logger{0}: %msg%n%ex"),
+                encoder(context, "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%X{" + AppRoutingAppender.APP_KEY
+                        + "} master] %logger{0}: %msg%n%ex"));
+        router.setContext(context);
+        router.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(System.getProperty("malt.log.level", "INFO"), Level.INFO));
+        root.addAppender(router);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(pattern);
+        encoder.start();
+        return encoder;
+    }
+
     private static OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, OutputStream out, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

@@ -10,7 +10,7 @@ import org.slf4j.MDC;
 final class AppThreadFactory extends DefaultThreadFactory {
 
     /** MDC key with the app name; the emperor's log router reads it. */
-    public static final String APP_KEY = "malt.app";
+    public static final String APP_KEY = "malt.app"; // read by the emperor's log router
 
     private final String app;
 

@@ -37,7 +37,14 @@ public final class Standalone {
         Logger log = LoggerFactory.getLogger(Standalone.class);
         Path pidfile = config.pidfile().orElse(null);
         ControlSocketServer control = null;
-        try (Master master = new Master(config, sink, MasterOptions.standalone())) {
+        MasterOptions options;
+        try {
+            options = optionsFor(config);
+        } catch (WorkerIdentity.RefusedException e) {
+            log.error("{} cannot start: {}", config.appName(), e.getMessage());
+            return 2;
+        }
+        try (Master master = new Master(config, sink, options)) {
             if (pidfile != null) {
                 writePidfile(pidfile);
             }
@@ -82,6 +89,16 @@ public final class Standalone {
                 }
             }
         }
+    }
+
+    /** Standalone as root, {@code uid}/{@code gid} make the workers drop privileges. */
+    static MasterOptions optionsFor(AppConfig config) throws WorkerIdentity.RefusedException {
+        java.util.Optional<WorkerIdentity> identity = WorkerIdentity.fromOptions(config);
+        if (identity.isEmpty()) {
+            return MasterOptions.standalone();
+        }
+        return new MasterOptions(identity.get().commandPrefix(), java.util.Optional.of(identity.get().owner()),
+                MasterSettings.DEFAULT_MAX_BACKOFF_MILLIS);
     }
 
     static String realPath(Path file) {

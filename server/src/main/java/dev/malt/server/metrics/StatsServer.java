@@ -70,6 +70,16 @@ public final class StatsServer implements AutoCloseable {
     public static StatsServer start(EventLoopGroup group, ListenAddress address,
                                     Supplier<CompletableFuture<StatsSnapshot>> source) throws IOException {
         StatsJson json = new StatsJson();
+        return serve(group, address, () -> source.get().thenApply(json::render));
+    }
+
+    /**
+     * Like {@link #start}, for a document rendered elsewhere: the emperor's, with its {@code vassals[]}.
+     *
+     * @param documents asked once per connection for the bytes to send
+     */
+    public static StatsServer serve(EventLoopGroup group, ListenAddress address,
+                                    Supplier<CompletableFuture<byte[]>> documents) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 // A client that shuts down its side first (nc -N, a script) still gets its document.
@@ -77,7 +87,7 @@ public final class StatsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new OneDocument(source, json));
+                        ch.pipeline().addLast(new OneDocument(documents));
                     }
                 });
         SocketAddress bindTo;
@@ -149,46 +159,36 @@ public final class StatsServer implements AutoCloseable {
     /** Answers one connection: asks for a snapshot, writes the document, closes. */
     private static final class OneDocument extends ChannelInboundHandlerAdapter {
 
-        private final Supplier<CompletableFuture<StatsSnapshot>> source;
-        private final StatsJson json;
+        private final Supplier<CompletableFuture<byte[]>> documents;
         private boolean answered;    // event loop only
         private boolean inputClosed; // event loop only
 
-        OneDocument(Supplier<CompletableFuture<StatsSnapshot>> source, StatsJson json) {
-            this.source = source;
-            this.json = json;
+        OneDocument(Supplier<CompletableFuture<byte[]>> documents) {
+            this.documents = documents;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            CompletableFuture<StatsSnapshot> snapshot;
+            CompletableFuture<byte[]> document;
             try {
                 // copy(): the timeout must never complete a future the source may share between readers
-                snapshot = source.get().copy();
+                document = documents.get().copy();
             } catch (RuntimeException e) {
-                snapshot = CompletableFuture.failedFuture(e);
+                document = CompletableFuture.failedFuture(e);
             }
-            snapshot.orTimeout(SOURCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .whenComplete((s, error) -> ctx.executor().execute(() -> answer(ctx, s, error)));
+            document.orTimeout(SOURCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .whenComplete((d, error) -> ctx.executor().execute(() -> answer(ctx, d, error)));
             ctx.fireChannelActive();
         }
 
-        private void answer(ChannelHandlerContext ctx, StatsSnapshot snapshot, Throwable error) {
+        private void answer(ChannelHandlerContext ctx, byte[] document, Throwable error) {
             if (error != null) {
-                LOG.warn("stats: no snapshot for {}: {}", ctx.channel().remoteAddress(), error.toString());
+                LOG.warn("stats: no document for {}: {}", ctx.channel().remoteAddress(), error.toString());
                 ctx.close();
                 return;
             }
             if (!ctx.channel().isActive()) {
-                return; // the client left: rendering would use up its delta_requests for nothing
-            }
-            byte[] document;
-            try {
-                document = json.render(snapshot);
-            } catch (RuntimeException e) {
-                LOG.warn("stats: cannot render a snapshot", e);
-                ctx.close();
-                return;
+                return; // the client left
             }
             ctx.writeAndFlush(Unpooled.wrappedBuffer(document)).addListener(written -> {
                 answered = true;

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** Malt's version, from the jar manifest or the Maven metadata packed into the jar. */
-final class MaltVersion {
+public final class MaltVersion {
 
     private static final String VERSION = lookup();
 

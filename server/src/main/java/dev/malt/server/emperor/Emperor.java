@@ -1,0 +1,381 @@
+package dev.malt.server.emperor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.malt.server.config.AppConfig;
+import dev.malt.server.config.ConfigLoader;
+import dev.malt.server.control.ControlCommands;
+import dev.malt.server.control.ControlRegistry;
+import dev.malt.server.control.ControlSocketServer;
+import dev.malt.server.logging.LogSink;
+import dev.malt.server.logging.Logging;
+import dev.malt.server.master.MasterOptions;
+import dev.malt.server.master.MasterStatus;
+import dev.malt.server.master.WorkerIdentity;
+import dev.malt.server.metrics.StatsServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code malt --emperor DIR}: one supervisor that runs every app whose INI file (or symlink) is in DIR.
+ * Each app gets its own {@link dev.malt.server.master.Master}, inside this JVM; app code runs only in
+ * the masters' worker JVMs. The directory is polled every second: a new file starts an app, a touched
+ * or edited one (link or target) reloads it, a removed one stops it.
+ *
+ * <p>One thread owns every vassal: scans, control commands and stop completions are queued to it.
+ */
+public final class Emperor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Emperor.class);
+
+    static final String APP_KEY = "malt.app";
+    static final long SCAN_MILLIS = 1_000;
+    static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
+
+    private final AppConfig config;
+    private final Path dir;
+    private final boolean tyrant;
+    private final LogSink supervisorSink;
+    private final Map<String, LogSink> appSinks = new ConcurrentHashMap<>();
+    private final Map<String, Vassal> vassals = new LinkedHashMap<>();
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final ConfigLoader loader = new ConfigLoader();
+    private final long startedAt = System.currentTimeMillis();
+    private volatile boolean stopping;
+    private boolean announcedEmpty;
+
+    private Emperor(AppConfig config, LogSink supervisorSink) {
+        this.config = config;
+        this.dir = config.emperor().orElseThrow();
+        this.tyrant = config.bool("emperor-tyrant");
+        this.supervisorSink = supervisorSink;
+    }
+
+    /** Runs until SIGTERM or SIGINT, then stops every app gracefully; returns the exit code. */
+    public static int run(AppConfig config) {
+        LogSink sink;
+        try {
+            sink = config.logto().isPresent() ? LogSink.file(config.logto().get()) : LogSink.stderr();
+        } catch (IOException e) {
+            System.err.println("malt: cannot open logto file " + config.logto().get() + ": " + e.getMessage());
+            return 1;
+        }
+        Emperor emperor = new Emperor(config, sink);
+        Logging.configureRouted(sink, emperor.appSinks::get);
+        return emperor.loop();
+    }
+
+    private int loop() {
+        if (!Files.isDirectory(dir)) {
+            LOG.error("the emperor's directory {} does not exist; create it (mkdir -p {}) or name another", dir, dir);
+            return 2;
+        }
+        if (tyrant && !WorkerIdentity.runningAsRoot()) {
+            LOG.error("emperor-tyrant runs each app as the owner of its INI file, which needs root; start the "
+                    + "emperor as root or drop emperor-tyrant");
+            return 2;
+        }
+        long pid = ProcessHandle.current().pid();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ControlRegistry registry = ControlRegistry.standard();
+        ControlSocketServer control = null;
+        StatsServer stats = null;
+        Path pidfile = config.pidfile().orElse(null);
+        try {
+            if (pidfile != null) {
+                Files.writeString(pidfile, pid + "\n", StandardCharsets.US_ASCII);
+            }
+            control = ControlSocketServer.start(group, registry.socketFor(pid), new Control());
+            registry.register(new ControlRegistry.Entry(pid, "emperor", "emperor", "",
+                    pidfile == null ? "" : pidfile.toAbsolutePath().toString(), control.path()));
+            if (config.stats().isPresent()) {
+                stats = StatsServer.serve(group, config.stats().get(), this::statsDocument);
+            }
+            Signal.handle(new Signal("TERM"), s -> stopping = true);
+            Signal.handle(new Signal("INT"), s -> stopping = true);
+            Signal.handle(new Signal("HUP"), s -> post(() -> vassals.values().forEach(Vassal::reload)));
+            Signal.handle(new Signal("USR1"), s -> post(this::reopenLogs));
+            LOG.info("emperor (pid {}) watching {}{}", pid, dir, tyrant ? " in tyrant mode" : "");
+            while (!stopping) {
+                scan();
+                drainTasks(SCAN_MILLIS);
+            }
+            stopAll();
+            return 0;
+        } catch (IOException e) {
+            LOG.error("the emperor cannot start: {}", e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (stats != null) {
+                stats.close();
+            }
+            if (control != null) {
+                control.close();
+                registry.unregister(pid);
+            }
+            if (pidfile != null && config.vacuum()) {
+                try {
+                    Files.deleteIfExists(pidfile);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Queues work for the emperor's thread. */
+    void post(Runnable task) {
+        tasks.add(task);
+    }
+
+    private void drainTasks(long waitMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        for (long left = waitMillis; left > 0 && !stopping; left = (deadline - System.nanoTime()) / 1_000_000) {
+            Runnable task = tasks.poll(left, TimeUnit.MILLISECONDS);
+            if (task != null) {
+                runTask(task);
+            }
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("emperor task failed", e);
+        }
+    }
+
+    /** Compares the directory with the running apps and acts on the difference. */
+    private void scan() {
+        List<VassalFile> files;
+        try {
+            files = VassalFile.scan(dir);
+        } catch (IOException e) {
+            LOG.error("cannot read {}: {}; the running apps go on", dir, e.getMessage());
+            return;
+        }
+        if (files.isEmpty() && !announcedEmpty) {
+            LOG.info("no app in {} yet: put an INI file (or a symlink to one) there to start it", dir);
+        }
+        announcedEmpty = files.isEmpty();
+        Set<String> present = new HashSet<>();
+        long now = System.nanoTime() / 1_000_000;
+        for (VassalFile file : files) {
+            present.add(file.name());
+            Vassal vassal = vassals.get(file.name());
+            if (vassal == null) {
+                vassal = new Vassal(this, file);
+                vassals.put(file.name(), vassal);
+                LOG.info("new app {} ({})", file.name(), file.path());
+                vassal.start();
+            } else if (!vassal.stamp.equals(file.stamp())) {
+                LOG.info("{} changed", file.path());
+                vassal.changed(file);
+            } else if (vassal.isThrottledAndDue(now)) {
+                vassal.start();
+            }
+        }
+        for (Vassal vassal : List.copyOf(vassals.values())) {
+            if (!present.contains(vassal.name) && vassal.state != Vassal.State.STOPPING) {
+                LOG.info("{} is gone from {}: stopping app {}", vassal.ini.getFileName(), dir, vassal.name);
+                vassal.stop(() -> vassals.remove(vassal.name));
+            }
+        }
+    }
+
+    private void stopAll() throws InterruptedException {
+        LOG.info("stopping {} app(s)", vassals.size());
+        for (Vassal vassal : List.copyOf(vassals.values())) {
+            vassal.stop(() -> vassals.remove(vassal.name));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!vassals.isEmpty() && System.nanoTime() < deadline) {
+            Runnable task = tasks.poll(100, TimeUnit.MILLISECONDS);
+            if (task != null) {
+                runTask(task);
+            }
+        }
+        LOG.info("emperor stopped");
+    }
+
+    // ---- for vassals ---------------------------------------------------------------------------
+
+    ConfigLoader loader() {
+        return loader;
+    }
+
+    /** Tyrant mode: workers run as the INI's owner; otherwise the app's own uid/gid, if any. */
+    MasterOptions optionsFor(Path ini, AppConfig app) throws WorkerIdentity.RefusedException, IOException {
+        Optional<WorkerIdentity> identity = tyrant ? Optional.of(WorkerIdentity.fromIniOwner(ini, app))
+                : WorkerIdentity.fromOptions(app);
+        if (identity.isEmpty()) {
+            return new MasterOptions(List.of(), Optional.empty(), Vassal.MAX_THROTTLE_MILLIS);
+        }
+        return new MasterOptions(identity.get().commandPrefix(), Optional.of(identity.get().owner()),
+                Vassal.MAX_THROTTLE_MILLIS);
+    }
+
+    /**
+     * The app's log: its {@code logto}; else NAME.log in {@code emperor-logdir}; else, for a root emperor
+     * with the system layout (/etc/malt), /var/log/malt/app/NAME.log; else the emperor's own log.
+     */
+    LogSink sinkFor(String name, AppConfig app) throws IOException {
+        Optional<Path> file = app.logto();
+        if (file.isEmpty() && config.isSet("emperor-logdir")) {
+            file = Optional.of(Path.of(config.string("emperor-logdir").orElseThrow()).resolve(name + ".log"));
+        }
+        if (file.isEmpty() && WorkerIdentity.runningAsRoot() && dir.toAbsolutePath().startsWith("/etc/malt")) {
+            file = Optional.of(SYSTEM_LOG_DIR.resolve(name + ".log"));
+        }
+        if (file.isEmpty()) {
+            return supervisorSink;
+        }
+        LogSink sink = LogSink.file(file.get());
+        appSinks.put(name, sink);
+        return sink;
+    }
+
+    void closeSink(String name, LogSink sink) {
+        if (sink != supervisorSink) {
+            appSinks.remove(name, sink);
+            sink.close();
+        }
+    }
+
+    private void reopenLogs() {
+        try {
+            supervisorSink.reopen();
+            for (Vassal vassal : vassals.values()) {
+                vassal.reopenLog();
+            }
+            LOG.info("log files reopened");
+        } catch (IOException e) {
+            LOG.error("cannot reopen a log file: {}", e.getMessage());
+        }
+    }
+
+    // ---- status, stats, control ----------------------------------------------------------------
+
+    /** Every app's status, in name order. Runs the snapshot on the emperor thread. */
+    private CompletableFuture<List<MasterStatus>> statuses() {
+        CompletableFuture<List<CompletableFuture<MasterStatus>>> collected = new CompletableFuture<>();
+        post(() -> {
+            List<CompletableFuture<MasterStatus>> all = new ArrayList<>();
+            for (Vassal vassal : vassals.values()) {
+                all.add(vassal.status());
+            }
+            collected.complete(all);
+        });
+        return collected.thenCompose(all -> CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(done -> all.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** uWSGI's emperor stats: the emperor itself and its {@code vassals[]}. */
+    private CompletableFuture<byte[]> statsDocument() {
+        return statuses().thenApply(list -> {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("version", dev.malt.server.servlet.internal.MaltVersion.version());
+            doc.put("pid", ProcessHandle.current().pid());
+            doc.put("emperor", List.of(dir.toString()));
+            doc.put("emperor_tyrant", tyrant ? 1 : 0);
+            doc.put("born", startedAt / 1000);
+            List<Map<String, Object>> vassalDocs = new ArrayList<>();
+            for (MasterStatus status : list) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("id", status.appName() + ".ini");
+                v.put("pid", status.masterPid());
+                v.put("born", status.startedAtEpochMillis() / 1000);
+                v.put("ready", status.workers().stream().anyMatch(MasterStatus.WorkerStatus::accepting) ? 1 : 0);
+                v.put("accepting", status.workers().stream().anyMatch(MasterStatus.WorkerStatus::accepting) ? 1 : 0);
+                v.put("state", status.state());
+                v.put("workers", status.workers().size());
+                v.put("requests", status.totalRequests());
+                v.put("respawns", status.workers().stream().mapToLong(MasterStatus.WorkerStatus::respawnCount).sum());
+                v.put("throttled", status.throttled() ? 1 : 0);
+                v.put("last_error", status.lastError());
+                vassalDocs.add(v);
+            }
+            doc.put("vassals", vassalDocs);
+            doc.put("blacklist", List.of());
+            try {
+                return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private final class Control implements ControlCommands {
+        @Override
+        public CompletableFuture<String> execute(String command, String app) {
+            switch (command) {
+                case "status" -> {
+                    return statuses().thenApply(list -> statusJson(list.stream()
+                            .filter(s -> app.isEmpty() || s.appName().equals(app)).toList()));
+                }
+                case "reopen-logs" -> {
+                    post(Emperor.this::reopenLogs);
+                    return CompletableFuture.completedFuture("reopening the logs");
+                }
+                case "reload", "chain-reload", "stop" -> {
+                    if (app.isEmpty()) {
+                        throw new IllegalArgumentException("the emperor runs several apps: name one (malt " + command
+                                + " NAME)");
+                    }
+                    CompletableFuture<String> answer = new CompletableFuture<>();
+                    post(() -> {
+                        Vassal vassal = vassals.get(app);
+                        if (vassal == null) {
+                            answer.completeExceptionally(new IllegalArgumentException("no app named '" + app
+                                    + "' in " + dir + "; 'malt status' lists them"));
+                            return;
+                        }
+                        switch (command) {
+                            case "reload" -> vassal.reload();
+                            case "chain-reload" -> vassal.chainReload();
+                            default -> vassal.stop(() -> { });
+                        }
+                        answer.complete(command + ": " + app);
+                    });
+                    return answer;
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + command
+                        + "'; use reload, chain-reload, stop, status or reopen-logs");
+            }
+        }
+    }
+
+    private static String statusJson(List<MasterStatus> apps) {
+        try {
+            return new ObjectMapper().writeValueAsString(Map.of("kind", "emperor", "apps", apps));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.malt.server.emperor;
+
+import dev.malt.server.config.AppConfig;
+import dev.malt.server.config.ConfigException;
+import dev.malt.server.config.ConfigLoader;
+import dev.malt.server.config.ListenSpec;
+import dev.malt.server.logging.LogSink;
+import dev.malt.server.master.Master;
+import dev.malt.server.master.MasterEvent;
+import dev.malt.server.master.MasterOptions;
+import dev.malt.server.master.MasterStatus;
+import dev.malt.server.master.WorkerIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * One app of the emperor: its INI file and, while it runs, its {@link Master}. Touched only on the
+ * emperor's thread; a master's asynchronous stop reports back through {@link Emperor#post}.
+ */
+final class Vassal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Vassal.class);
+
+    /** uWSGI's emperor throttles a failing vassal from 1 s up to 180 s. */
+    static final long MIN_THROTTLE_MILLIS = 1_000;
+    static final long MAX_THROTTLE_MILLIS = 180_000;
+
+    enum State { RUNNING, STOPPING, STOPPED, BROKEN, THROTTLED }
+
+    private final Emperor emperor;
+    final String name;
+    final Path ini;
+    String stamp;
+    State state = State.STOPPED;
+    String lastError = "";
+    long bornAtEpochMillis;
+    int failures;
+    long retryAt;
+    /** After the master stops: start again (restart) or forget the app (its file is gone). */
+    private Runnable afterStop = () -> { };
+
+    private Master master;
+    private LogSink sink;
+    private AppConfig config;
+
+    Vassal(Emperor emperor, VassalFile file) {
+        this.emperor = emperor;
+        this.name = file.name();
+        this.ini = file.path();
+        this.stamp = file.stamp();
+    }
+
+    /** Reads the INI and starts the app; a broken file or a refused one leaves it BROKEN until it changes. */
+    void start() {
+        Optional<AppConfig> loaded = load();
+        if (loaded.isEmpty()) {
+            return;
+        }
+        startWith(loaded.get());
+    }
+
+    private Optional<AppConfig> load() {
+        try {
+            return Optional.of(emperor.loader().load(ini));
+        } catch (ConfigException e) {
+            lastError = e.problems().get(0).toString();
+            LOG.error("app {} not started: its INI file has {}:\n  {}\nThe other apps are not affected; {} is read "
+                            + "again when it changes.", name, e.problems().size() == 1 ? "a problem" : "problems",
+                    e.problems().stream().map(Object::toString).collect(Collectors.joining("\n  ")), ini);
+            if (state != State.RUNNING) {
+                state = State.BROKEN;
+            }
+            return Optional.empty();
+        }
+    }
+
+    private void startWith(AppConfig next) {
+        MasterOptions options;
+        try {
+            options = emperor.optionsFor(ini, next);
+        } catch (WorkerIdentity.RefusedException | IOException e) {
+            lastError = e.getMessage();
+            state = State.BROKEN;
+            LOG.error("app {} refused: {}", name, e.getMessage());
+            return;
+        }
+        config = next;
+        MDC.put(Emperor.APP_KEY, name);
+        try {
+            sink = emperor.sinkFor(name, next);
+            master = new Master(next, sink, options);
+            master.start();
+            state = State.RUNNING;
+            bornAtEpochMillis = System.currentTimeMillis();
+            failures = 0;
+            lastError = "";
+            LOG.info("app {} started from {}", name, ini);
+        } catch (IOException | RuntimeException e) {
+            failures++;
+            long delay = Math.min(MAX_THROTTLE_MILLIS, MIN_THROTTLE_MILLIS << Math.min(20, failures - 1));
+            retryAt = System.nanoTime() / 1_000_000 + delay;
+            lastError = e.getMessage();
+            state = State.THROTTLED;
+            LOG.error("app {} cannot start: {}; next attempt in {} s", name, e.getMessage(), delay / 1000);
+            closeMaster();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            MDC.remove(Emperor.APP_KEY);
+        }
+    }
+
+    /** The INI or its target changed: reload gracefully with the new config, or restart if its sockets changed. */
+    void changed(VassalFile file) {
+        stamp = file.stamp();
+        if (state == State.STOPPING) {
+            afterStop = this::start;
+            return;
+        }
+        if (state != State.RUNNING) {
+            start();
+            return;
+        }
+        Optional<AppConfig> next = load();
+        if (next.isEmpty()) {
+            LOG.error("app {} keeps running with its previous config until {} is fixed", name, ini);
+            return;
+        }
+        if (master.canReconfigure(next.get())) {
+            config = next.get();
+            master.reconfigure(next.get(), "its INI file changed");
+        } else {
+            LOG.info("app {}: its sockets changed, so it restarts (connections to the old sockets are refused "
+                    + "while it does)", name);
+            stop(this::start);
+        }
+    }
+
+    /** {@code malt reload NAME}: as if the file had been touched. */
+    void reload() {
+        changed(new VassalFile(name, ini, stamp));
+    }
+
+    void chainReload() {
+        if (state == State.RUNNING) {
+            master.post(new MasterEvent.Reload(true, "malt chain-reload"));
+        }
+    }
+
+    /** Stops gracefully; {@code then} runs on the emperor thread once every worker is gone. */
+    void stop(Runnable then) {
+        if (state != State.RUNNING) {
+            closeMaster();
+            state = State.STOPPED;
+            then.run();
+            return;
+        }
+        state = State.STOPPING;
+        afterStop = then;
+        master.post(new MasterEvent.Stop("stopped by the emperor"));
+        master.stopped().thenRun(() -> emperor.post(this::stopped));
+    }
+
+    private void stopped() {
+        closeMaster();
+        state = State.STOPPED;
+        LOG.info("app {} stopped", name);
+        Runnable next = afterStop;
+        afterStop = () -> { };
+        next.run();
+    }
+
+    /** Closes the master, removes its unix sockets and closes its log. */
+    private void closeMaster() {
+        if (master != null) {
+            master.close();
+            for (ListenSpec spec : config.sockets()) {
+                if (spec.address().isUnix()) {
+                    try {
+                        Files.deleteIfExists(spec.address().unixPath());
+                    } catch (IOException e) {
+                        LOG.warn("cannot remove {}: {}", spec.address().unixPath(), e.getMessage());
+                    }
+                }
+            }
+            master = null;
+        }
+        if (sink != null) {
+            emperor.closeSink(name, sink);
+            sink = null;
+        }
+    }
+
+    boolean isThrottledAndDue(long nowMillis) {
+        return state == State.THROTTLED && nowMillis >= retryAt;
+    }
+
+    void reopenLog() throws IOException {
+        if (sink != null) {
+            sink.reopen();
+        }
+    }
+
+    /** The app's status: the master's own while it runs, else a line for its state and last error. */
+    CompletableFuture<MasterStatus> status() {
+        if (master != null && (state == State.RUNNING || state == State.STOPPING)) {
+            return master.status().thenApply(s -> lastError.isEmpty() ? s : new MasterStatus(s.appName(),
+                    s.masterPid(), s.state(), s.startedAtEpochMillis(), s.workers(),
+                    s.lastError().isEmpty() ? lastError : s.lastError(), s.throttled()));
+        }
+        String shown = switch (state) {
+            case THROTTLED -> "throttled";
+            case BROKEN -> "broken";
+            default -> "stopped";
+        };
+        return CompletableFuture.completedFuture(new MasterStatus(name, ProcessHandle.current().pid(), shown,
+                bornAtEpochMillis, List.of(), lastError, state == State.THROTTLED));
+    }
+}

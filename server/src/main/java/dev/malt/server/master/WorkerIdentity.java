@@ -1,0 +1,153 @@
+package dev.malt.server.master;
+
+import dev.malt.server.config.AppConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The user and group an app's workers run as when the master runs as root: from the app's {@code uid}
+ * and {@code gid} options, or, under a tyrant emperor, from the owner of its INI file. Workers drop
+ * privileges with {@code setpriv} (util-linux) before the JVM starts, so no app code ever runs as root.
+ */
+public record WorkerIdentity(int uid, int gid, String user) {
+
+    private static final Path PASSWD = Path.of("/etc/passwd");
+    private static final Path GROUP = Path.of("/etc/group");
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /** Thrown when an app may not run under the identity it asks for; the message says what to fix. */
+    public static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+
+    public static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** From {@code uid}/{@code gid}; empty when neither is set. */
+    public static Optional<WorkerIdentity> fromOptions(AppConfig config) throws RefusedException {
+        if (config.uid().isEmpty() && config.gid().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!runningAsRoot()) {
+            throw new RefusedException("app " + config.appName() + " sets uid/gid, which needs the master to run as "
+                    + "root; remove them, or start Malt as root");
+        }
+        String userSpec = config.uid().orElse("root");
+        int uid = resolveUser(userSpec);
+        int gid = config.gid().isPresent() ? resolveGroup(config.gid().get()) : primaryGroup(uid);
+        return Optional.of(new WorkerIdentity(uid, gid, userName(uid).orElse(Integer.toString(uid))));
+    }
+
+    /**
+     * Tyrant mode: the owner of the INI file, unless a root-owned file names its user. A file that others
+     * than root and its owner may write is refused: whoever can edit it would choose what runs.
+     */
+    public static WorkerIdentity fromIniOwner(Path ini, AppConfig config) throws RefusedException, IOException {
+        Path real = ini.toRealPath();
+        int mode = (Integer) Files.getAttribute(real, "unix:mode");
+        int owner = (Integer) Files.getAttribute(real, "unix:uid");
+        int group = (Integer) Files.getAttribute(real, "unix:gid");
+        if ((mode & 0022) != 0) {
+            throw new RefusedException(real + " is writable by its group or by others (mode "
+                    + String.format("%04o", mode & 07777) + "); in tyrant mode only root and its owner may write an "
+                    + "app's INI file: chmod go-w " + real);
+        }
+        if (owner == 0) {
+            Optional<WorkerIdentity> named = fromOptions(config);
+            if (named.isEmpty() || named.get().uid() == 0) {
+                throw new RefusedException(real + " is owned by root and names no other user: tyrant mode does not "
+                        + "run apps as root. Set uid (and gid) in it, or chown it to the user the app should run as");
+            }
+            return named.get();
+        }
+        if (config.uid().isPresent() && resolveUser(config.uid().get()) != owner) {
+            throw new RefusedException(real + " sets uid = " + config.uid().get() + " but belongs to "
+                    + userName(owner).orElse(Integer.toString(owner)) + "; in tyrant mode only a root-owned INI may "
+                    + "choose its user");
+        }
+        int gid = config.gid().isPresent() ? resolveGroup(config.gid().get()) : group;
+        return new WorkerIdentity(owner, gid, userName(owner).orElse(Integer.toString(owner)));
+    }
+
+    /** {@code setpriv ... --}: what goes before {@code java} in the worker's command. */
+    public List<String> commandPrefix() throws RefusedException {
+        if (!Files.isExecutable(SETPRIV)) {
+            throw new RefusedException("dropping privileges needs " + SETPRIV + ": apt-get install util-linux");
+        }
+        List<String> prefix = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + gid));
+        // Supplementary groups come from /etc/group for a named user; a bare uid gets none.
+        prefix.add(userName(uid).isPresent() ? "--init-groups" : "--clear-groups");
+        prefix.add("--");
+        return prefix;
+    }
+
+    public MasterOptions.Owner owner() {
+        return new MasterOptions.Owner(uid, gid);
+    }
+
+    static int resolveUser(String spec) throws RefusedException {
+        if (spec.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(spec);
+        }
+        for (String[] entry : entries(PASSWD)) {
+            if (entry.length > 3 && entry[0].equals(spec)) {
+                return Integer.parseInt(entry[2]);
+            }
+        }
+        throw new RefusedException("no user named '" + spec + "' (uid); create it, or give a number");
+    }
+
+    static int resolveGroup(String spec) throws RefusedException {
+        if (spec.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(spec);
+        }
+        for (String[] entry : entries(GROUP)) {
+            if (entry.length > 2 && entry[0].equals(spec)) {
+                return Integer.parseInt(entry[2]);
+            }
+        }
+        throw new RefusedException("no group named '" + spec + "' (gid); create it, or give a number");
+    }
+
+    static int primaryGroup(int uid) {
+        for (String[] entry : entries(PASSWD)) {
+            if (entry.length > 3 && entry[2].equals(Integer.toString(uid))) {
+                return Integer.parseInt(entry[3]);
+            }
+        }
+        return uid;
+    }
+
+    static Optional<String> userName(int uid) {
+        for (String[] entry : entries(PASSWD)) {
+            if (entry.length > 2 && entry[2].equals(Integer.toString(uid))) {
+                return Optional.of(entry[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String[]> entries(Path file) {
+        List<String[]> entries = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    entries.add(line.split(":", -1));
+                }
+            }
+        } catch (IOException e) {
+            // no passwd file (a minimal container): names cannot be resolved, numbers still work
+        }
+        return entries;
+    }
+}
