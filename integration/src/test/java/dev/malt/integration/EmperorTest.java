@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,7 +46,8 @@ class EmperorTest {
         link(enabled, "shop.ini");
         link(enabled, "blog.ini");
 
-        try (MaltProcess emperor = builder.emperor(enabled).startUnready();
+        Path logs = builder.path("logs");
+        try (MaltProcess emperor = builder.emperor(enabled).args("--emperor-logdir", logs.toString()).startUnready();
              Nginx shop = Nginx.to(shopSocket).start();
              Nginx blog = Nginx.to(blogSocket).start()) {
             awaitServing(emperor, "shop", 2);
@@ -53,6 +55,13 @@ class EmperorTest {
             assertEquals(200, RawHttp.get("/pid").send(shop.endpoint()).status());
             assertEquals(200, RawHttp.get("/pid").send(blog.endpoint()).status());
             List<Long> blogWorkers = emperor.readyWorkersOf("blog");
+            // Each app logs to its own file in emperor-logdir; the emperor keeps its own output.
+            Wait.until(Duration.ofSeconds(20), () -> read(logs.resolve("shop.log")).contains("GET /pid => generated"),
+                    () -> "no request line in shop.log:\n" + read(logs.resolve("shop.log")));
+            assertTrue(read(logs.resolve("shop.log")).contains("[shop master]"));
+            assertFalse(read(logs.resolve("shop.log")).contains("[blog master]"), "blog's lines stay out of shop.log");
+            assertTrue(emperor.output().contains("[emperor]"));
+            assertFalse(emperor.output().contains("GET /pid => generated"), "request lines go to the app logs");
 
             // Touching shop.ini under load reloads shop alone, and no request fails.
             List<Long> shopWorkers = emperor.readyWorkersOf("shop");
@@ -156,18 +165,37 @@ class EmperorTest {
                 Files.writeString(enabled.resolve("app" + i + ".ini"), "[malt]\nhttp-socket = " + http.iniValue()
                         + "\nservlet = dev.malt.samples.HelloServlet\nclasspath = " + Tools.samplesJar() + "\n");
             }
+            Endpoint stats = Endpoint.freeTcp();
             long start = System.nanoTime();
-            try (MaltProcess emperor = builder.emperor(enabled).startUnready()) {
+            try (MaltProcess emperor = builder.emperor(enabled).args("--stats", stats.iniValue()).startUnready()) {
                 for (Endpoint endpoint : endpoints) {
                     Wait.until(UP, Duration.ofMillis(20), () -> answers(endpoint), () -> endpoint + " never answered");
                 }
                 System.out.println("emperor start to serving, " + apps + " app(s): "
                         + (System.nanoTime() - start) / 1_000_000 + " ms");
+                Map<String, Object> doc = dev.malt.integration.support.Json.parseObject(readAll(stats));
+                assertEquals(apps, ((List<?>) doc.get("vassals")).size(), () -> "vassals[] in " + doc);
+                assertEquals(emperor.pid(), ((Number) doc.get("pid")).longValue());
             }
         }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    private static String readAll(Endpoint tcp) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(tcp.host(), tcp.port())) {
+            socket.setSoTimeout(10_000);
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     private static void writeApp(Path ini, Endpoint socket, String extra) throws IOException {
         Files.writeString(ini, "[malt]\nsocket = " + socket.iniValue() + "\nchmod-socket = 666\n"
