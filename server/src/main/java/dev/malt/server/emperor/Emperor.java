@@ -74,11 +74,8 @@ public final class Emperor {
 
     /** Runs until SIGTERM or SIGINT, then stops every app gracefully; returns the exit code. */
     public static int run(AppConfig config) {
-        LogSink sink;
-        try {
-            sink = config.logto().isPresent() ? LogSink.file(config.logto().get()) : LogSink.stderr();
-        } catch (IOException e) {
-            System.err.println("malt: cannot open logto file " + config.logto().get() + ": " + e.getMessage());
+        LogSink sink = LogSink.forLogto(config.logto()).orElse(null);
+        if (sink == null) {
             return 1;
         }
         Emperor emperor = new Emperor(config, sink);

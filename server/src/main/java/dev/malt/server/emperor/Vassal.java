@@ -2,7 +2,6 @@ package dev.malt.server.emperor;
 
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ConfigException;
-import dev.malt.server.config.ConfigLoader;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.master.Master;

@@ -34,6 +34,23 @@ public final class LogSink {
         return new LogSink(file, new FileOutputStream(file.toFile(), true));
     }
 
+    /**
+     * The sink for a {@code logto} option: that file, or stderr when it is not set. On failure the
+     * reason is printed to stderr (no log exists yet) and empty is returned.
+     */
+    public static java.util.Optional<LogSink> forLogto(java.util.Optional<Path> logto) {
+        if (logto.isEmpty()) {
+            return java.util.Optional.of(stderr());
+        }
+        try {
+            return java.util.Optional.of(file(logto.get()));
+        } catch (IOException e) {
+            System.err.println("malt: cannot open logto file " + logto.get() + ": " + e.getMessage()
+                    + " (check the directory exists and is writable)");
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Writes whole lines only, so master and worker lines never interleave mid-line. */
     public synchronized void writeLine(byte[] bytes, int offset, int length) {
         try {

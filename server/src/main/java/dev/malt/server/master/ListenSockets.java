@@ -2,26 +2,18 @@ package dev.malt.server.master;
 
 import dev.malt.server.config.ListenAddress;
 import dev.malt.server.config.ListenSpec;
+import dev.malt.server.net.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.FileDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -88,22 +80,8 @@ public final class ListenSockets implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter());
-        java.net.SocketAddress bindTo;
-        if (address.isUnix()) {
-            Path path = address.unixPath();
-            removeStaleSocket(path);
-            Files.createDirectories(path.toAbsolutePath().getParent());
-            bootstrap.channelFactory(EpollServerDomainSocketChannel::new);
-            bindTo = new DomainSocketAddress(path.toFile());
-        } else {
-            InetSocketAddress inet = address.toInetSocketAddress();
-            // An IPv4 address binds an IPv4-only socket; otherwise 127.0.0.1 would come up dual-stack.
-            SocketProtocolFamily family = inet.getAddress() instanceof Inet4Address
-                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-            bootstrap.channelFactory(() -> new EpollServerSocketChannel(family));
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
-            bindTo = inet;
-        }
+        java.net.SocketAddress bindTo = Listeners.prepare(bootstrap, address,
+                spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "socket");
         Channel channel;
         try {
             channel = bootstrap.bind(bindTo).sync().channel();
@@ -134,26 +112,6 @@ public final class ListenSockets implements AutoCloseable {
         return "";
     }
 
-    /** Removes a socket file nobody accepts on; refuses to touch a live socket or a regular file. */
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isRegularFile(path) || Files.isDirectory(path)) {
-            throw new IOException("cannot bind unix socket " + path + ": a file or directory is in the way");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException("cannot bind unix socket " + path
-                    + ": another server is accepting on it; stop it or pick another path");
-        } catch (IOException refused) {
-            if (refused.getMessage() != null && refused.getMessage().startsWith("cannot bind")) {
-                throw refused;
-            }
-            LOG.info("removing stale unix socket {}", path);
-            Files.deleteIfExists(path);
-        }
-    }
 
     static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);

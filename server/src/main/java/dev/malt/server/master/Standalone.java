@@ -26,11 +26,8 @@ public final class Standalone {
 
     /** Runs the app until it is stopped; returns the process exit code. */
     public static int run(AppConfig config) {
-        LogSink sink;
-        try {
-            sink = config.logto().isPresent() ? LogSink.file(config.logto().get()) : LogSink.stderr();
-        } catch (IOException e) {
-            System.err.println("malt: cannot open logto file " + config.logto().get() + ": " + e.getMessage());
+        LogSink sink = LogSink.forLogto(config.logto()).orElse(null);
+        if (sink == null) {
             return 1;
         }
         Logging.configure(config.appName() + " master", sink.lineStream());

@@ -1,6 +1,7 @@
 package dev.malt.server.metrics;
 
 import dev.malt.server.config.ListenAddress;
+import dev.malt.server.net.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -9,26 +10,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -90,25 +79,7 @@ public final class StatsServer implements AutoCloseable {
                         ch.pipeline().addLast(new OneDocument(documents));
                     }
                 });
-        SocketAddress bindTo;
-        if (address.isUnix()) {
-            Path path = address.unixPath();
-            removeStaleSocket(path);
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            bootstrap.channelFactory(EpollServerDomainSocketChannel::new);
-            bindTo = new DomainSocketAddress(path.toFile());
-        } else {
-            InetSocketAddress inet = address.toInetSocketAddress();
-            // An IPv4 address gets an IPv4-only socket; 127.0.0.1 would otherwise come up dual-stack.
-            SocketProtocolFamily family = inet.getAddress() instanceof Inet4Address
-                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-            bootstrap.channelFactory(() -> new EpollServerSocketChannel(family));
-            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
-            bindTo = inet;
-        }
+        SocketAddress bindTo = Listeners.prepare(bootstrap, address, "stats");
         Channel channel;
         try {
             channel = bootstrap.bind(bindTo).sync().channel();
@@ -135,26 +106,6 @@ public final class StatsServer implements AutoCloseable {
     }
 
     /** Removes a socket file nobody accepts on; a live socket, a file or a directory is an error. */
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("cannot bind stats " + path + ": a file or directory is in the way");
-        }
-        boolean live;
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            live = true;
-        } catch (IOException refused) {
-            live = false;
-        }
-        if (live) {
-            throw new IOException("cannot bind stats " + path + ": another server is accepting on it");
-        }
-        LOG.info("removing stale unix socket {}", path);
-        Files.deleteIfExists(path);
-    }
 
     /** Answers one connection: asks for a snapshot, writes the document, closes. */
     private static final class OneDocument extends ChannelInboundHandlerAdapter {
