@@ -34,6 +34,11 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     static final long WRITE_STALL_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     private static final byte[] CRLF = {'\r', '\n'};
+    /**
+     * Bytes the app thread gathers before handing them to the event loop. Every hand-off is a task and
+     * often a wake-up of the loop; a small response (head and body) goes out in one.
+     */
+    static final int GATHER_LIMIT = 16 * 1024;
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Channel channel;
@@ -46,6 +51,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final Object writability = new Object();
 
     private boolean headWritten;
+    /** Gathered head and body bytes not yet handed to the loop; app thread only. */
+    private ByteBuf gathered;
     private volatile boolean finished;
     private boolean chunked;
     private boolean bodyAllowed;
@@ -119,9 +126,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
                 framing.add("Connection: keep-alive");
             }
         }
-        ByteBuf head = channel.alloc().buffer(256);
-        ResponseHead.encode(head, protocol, status, reason, headers, framing);
-        channel.write(head);
+        gathered = channel.alloc().buffer(512);
+        ResponseHead.encode(gathered, protocol, status, reason, headers, framing);
     }
 
     @Override
@@ -133,24 +139,35 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             return;
         }
         ensureOpen();
-        ByteBuf out;
+        if (gathered == null) {
+            gathered = channel.alloc().buffer(Math.min(length + 16, GATHER_LIMIT));
+        }
         if (chunked) {
-            String size = Integer.toHexString(length);
-            out = channel.alloc().buffer(size.length() + length + 4);
-            out.writeCharSequence(size, StandardCharsets.US_ASCII);
-            out.writeBytes(CRLF).writeBytes(bytes, offset, length).writeBytes(CRLF);
+            gathered.writeCharSequence(Integer.toHexString(length), StandardCharsets.US_ASCII);
+            gathered.writeBytes(CRLF).writeBytes(bytes, offset, length).writeBytes(CRLF);
         } else {
-            out = channel.alloc().buffer(length).writeBytes(bytes, offset, length);
+            gathered.writeBytes(bytes, offset, length);
         }
         bodyBytes += length;
-        channel.write(out);
-        awaitWritable();
+        if (gathered.readableBytes() >= GATHER_LIMIT) {
+            channel.write(takeGathered());
+            awaitWritable();
+        }
     }
 
     @Override
     public void flush() throws IOException {
         ensureOpen();
+        if (gathered != null) {
+            channel.write(takeGathered());
+        }
         channel.flush();
+    }
+
+    private ByteBuf takeGathered() {
+        ByteBuf out = gathered;
+        gathered = null;
+        return out;
     }
 
     @Override
@@ -162,7 +179,10 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             writeHead(200, null, List.of(), 0);
         }
         finished = true;
-        ByteBuf tail = chunked ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        ByteBuf tail = gathered != null ? takeGathered() : Unpooled.EMPTY_BUFFER;
+        if (chunked) {
+            tail = tail.isReadable() ? tail.writeBytes(LAST_CHUNK) : Unpooled.wrappedBuffer(LAST_CHUNK);
+        }
         boolean reuse = keepAlive;
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
     }
@@ -170,6 +190,9 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     @Override
     public void abort(Throwable cause) {
         finished = true;
+        if (gathered != null) {
+            takeGathered().release();
+        }
         channel.close();
     }
 
