@@ -162,6 +162,11 @@ public final class AppConfig {
         return integer("max-vars");
     }
 
+    /** {@code socket-timeout}: how long a response write waits for a client that does not read. */
+    public int socketTimeoutSeconds() {
+        return integer("socket-timeout");
+    }
+
     public int listenBacklog() {
         return integer("listen");
     }

@@ -60,6 +60,8 @@ public final class Option {
             "largest request header block (uwsgi vars) in bytes; a larger one gets 431");
     static final Option MAX_VARS = scalar("max-vars", SOCKETS, ValueType.integer(1, 65535), "1000",
             "most uwsgi vars (headers and CGI variables) in one request");
+    static final Option SOCKET_TIMEOUT = scalar("socket-timeout", SOCKETS, ValueType.integer(1, 86400), "60",
+            "seconds a response write may wait for a client that does not read before the connection is closed");
     static final Option STATS = scalar("stats", SOCKETS, ValueType.address(), null,
             "serve stats as JSON on this address (TCP or unix)");
 

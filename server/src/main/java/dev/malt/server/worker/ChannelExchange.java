@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request on one connection, seen from both sides: the event loop feeds the body and learns when
@@ -30,8 +29,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         void responseComplete(ChannelExchange exchange, boolean keepAlive);
     }
 
-    /** How long a write may wait for a stalled client before the app gets an IOException. */
-    static final long WRITE_STALL_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     private static final byte[] CRLF = {'\r', '\n'};
     /**
@@ -46,6 +43,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final RequestBody body;
     private final boolean httpSocket;
     private final boolean clientKeepAlive;
+    /** How long a write may wait for a stalled client before the app gets an IOException ({@code socket-timeout}). */
+    private final long writeStallMillis;
     private final Completion completion;
     private final long startNanos = System.nanoTime();
     private final Object writability = new Object();
@@ -66,7 +65,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
      * @param clientKeepAlive whether the HTTP client allows another request on this connection
      */
     ChannelExchange(Channel channel, UwsgiVars vars, RequestBody body, boolean httpSocket, boolean clientKeepAlive,
-                    Completion completion) {
+                    long writeStallMillis, Completion completion) {
+        this.writeStallMillis = writeStallMillis;
         this.channel = channel;
         this.vars = vars;
         this.body = body;
@@ -228,14 +228,14 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             return;
         }
         channel.flush();
-        long deadline = System.currentTimeMillis() + WRITE_STALL_TIMEOUT_MILLIS;
+        long deadline = System.currentTimeMillis() + writeStallMillis;
         synchronized (writability) {
             while (!channel.isWritable() && channel.isActive()) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     channel.close();
                     throw new IOException("client did not read the response for "
-                            + WRITE_STALL_TIMEOUT_MILLIS / 1000 + " s; connection closed");
+                            + writeStallMillis / 1000 + " s (socket-timeout); connection closed");
                 }
                 try {
                     writability.wait(Math.min(left, 1000));

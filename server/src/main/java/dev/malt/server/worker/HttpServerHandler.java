@@ -42,9 +42,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean bodyEnded;
     private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
 
-    HttpServerHandler(AppDispatcher dispatcher, String socketName) {
+    private final long socketTimeoutMillis;
+
+    HttpServerHandler(AppDispatcher dispatcher, String socketName, long socketTimeoutMillis) {
         this.dispatcher = dispatcher;
         this.socketName = socketName;
+        this.socketTimeoutMillis = socketTimeoutMillis;
     }
 
     @Override
@@ -90,7 +93,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         bodyEnded = false;
         exchange = new ChannelExchange(ctx.channel(),
                 HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()),
-                new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), true, HttpUtil.isKeepAlive(request),
+                new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), true, HttpUtil.isKeepAlive(request), socketTimeoutMillis,
                 this::afterResponse);
         dispatcher.dispatch(exchange);
         if (!(request instanceof HttpContent)) {

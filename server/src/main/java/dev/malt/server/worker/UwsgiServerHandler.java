@@ -34,9 +34,12 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
      */
     private boolean responseWritten;
 
-    UwsgiServerHandler(AppDispatcher dispatcher, String socketName) {
+    private final long socketTimeoutMillis;
+
+    UwsgiServerHandler(AppDispatcher dispatcher, String socketName, long socketTimeoutMillis) {
         this.dispatcher = dispatcher;
         this.socketName = socketName;
+        this.socketTimeoutMillis = socketTimeoutMillis;
     }
 
     @Override
@@ -51,7 +54,7 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
             onContent(content);
         } else if (msg instanceof UwsgiRequest request) {
             exchange = new ChannelExchange(ctx.channel(), request.vars(),
-                    new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), false, false,
+                    new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), false, false, socketTimeoutMillis,
                     (done, keepAlive) -> afterResponse(done));
             dispatcher.dispatch(exchange);
             if (request.contentLength() > 0) {

@@ -65,9 +65,10 @@ public final class WorkerServer implements AutoCloseable {
      * @param bufferSize largest request header block ({@code buffer-size})
      * @param maxVars    most vars in one uwsgi request ({@code max-vars})
      * @param requestLog whether to write one line per request
+     * @param socketTimeoutMillis how long a response write waits for a client that does not read
      */
     public record Settings(int workerId, int threads, boolean virtualThreads, int bufferSize, int maxVars,
-                           boolean requestLog) {
+                           boolean requestLog, long socketTimeoutMillis) {
     }
 
     private WorkerServer(Settings settings, ExchangeHandler handler) {
@@ -107,7 +108,7 @@ public final class WorkerServer implements AutoCloseable {
                         connections.add(ch);
                         if (listener.protocol() == WorkerListener.Protocol.UWSGI) {
                             ch.pipeline().addLast(new UwsgiDecoder(settings.bufferSize(), settings.maxVars()),
-                                    new UwsgiServerHandler(dispatcher, listener.name()));
+                                    new UwsgiServerHandler(dispatcher, listener.name(), settings.socketTimeoutMillis()));
                         } else {
                             ch.pipeline().addLast(
                                     new IdleStateHandler(HTTP_KEEPALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
@@ -115,7 +116,7 @@ public final class WorkerServer implements AutoCloseable {
                                             .setMaxInitialLineLength(8192)
                                             .setMaxHeaderSize(settings.bufferSize())
                                             .setMaxChunkSize(64 * 1024)),
-                                    new HttpServerHandler(dispatcher, listener.name()));
+                                    new HttpServerHandler(dispatcher, listener.name(), settings.socketTimeoutMillis()));
                         }
                     }
                 });

@@ -53,7 +53,7 @@ class WorkerServerTest {
 
     private InetSocketAddress start(int bufferSize, WorkerListener.Protocol protocol, ExchangeHandler handler)
             throws InterruptedException {
-        server = WorkerServer.start(new WorkerServer.Settings(1, 4, false, bufferSize, 100, false),
+        server = WorkerServer.start(new WorkerServer.Settings(1, 4, false, bufferSize, 100, false, 60_000),
                 List.of(WorkerListener.bound(protocol, "test", new InetSocketAddress("127.0.0.1", 0))), handler);
         return (InetSocketAddress) server.localAddresses().get(0);
     }
