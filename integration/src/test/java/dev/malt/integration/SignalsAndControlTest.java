@@ -37,7 +37,8 @@ class SignalsAndControlTest {
             Thread.sleep(1000);
             malt.signal("TERM");
             assertEquals(200, inFlight.join().status(), "the request in flight at SIGTERM finishes");
-            assertEquals(0, malt.awaitExit(Duration.ofSeconds(60)), "exit code after SIGTERM");
+            int exitCode = malt.awaitExit(Duration.ofSeconds(60));
+            assertEquals(0, exitCode, "exit code after SIGTERM");
             assertFalse(Files.exists(pidfile), "vacuum removes the pidfile");
             assertFalse(Files.exists(socket.path()), "vacuum removes the unix socket");
             assertTrue(malt.children().isEmpty(), "no worker is left");
@@ -49,7 +50,8 @@ class SignalsAndControlTest {
         Endpoint http = Endpoint.freeTcp();
         try (MaltProcess malt = MaltProcess.probe("int").httpSocket(http).start()) {
             malt.signal("INT");
-            assertEquals(0, malt.awaitExit(Duration.ofSeconds(60)));
+            int exitCode = malt.awaitExit(Duration.ofSeconds(60));
+            assertEquals(0, exitCode, "exit code after SIGINT");
         }
     }
 
@@ -80,7 +82,8 @@ class SignalsAndControlTest {
 
             MaltProcess.CliResult stop = MaltProcess.cli("stop", "--ini", malt.ini().toString());
             assertEquals(0, stop.exitCode(), stop::stderr);
-            assertEquals(0, malt.awaitExit(Duration.ofSeconds(90)));
+            int exitCode = malt.awaitExit(Duration.ofSeconds(90));
+            assertEquals(0, exitCode, "exit code after malt stop");
         }
     }
 }

@@ -15,7 +15,11 @@ final class AppThreadFactory extends DefaultThreadFactory {
     private final String app;
 
     AppThreadFactory(String poolName, String app) {
-        super(poolName, false);
+        this(poolName, app, false);
+    }
+
+    AppThreadFactory(String poolName, String app, boolean daemon) {
+        super(poolName, daemon);
         this.app = app;
     }
 

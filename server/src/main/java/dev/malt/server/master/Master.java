@@ -37,6 +37,7 @@ public final class Master implements AutoCloseable {
     private ControlServer controlServer;
     private Arbiter arbiter;
     private ListenQueueMonitor queueMonitor;
+    private final java.util.concurrent.ScheduledExecutorService monitorThread;
     private StatsServer statsServer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -52,6 +53,8 @@ public final class Master implements AutoCloseable {
         }
         this.group = new MultiThreadIoEventLoopGroup(1, new AppThreadFactory("master-" + config.appName(),
                 config.appName()), EpollIoHandler.newFactory());
+        this.monitorThread = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                new AppThreadFactory("listen-queue-" + config.appName(), config.appName(), true));
     }
 
     /** Binds sockets and starts workers; returns once the arbiter runs (not when workers are ready). */
@@ -60,7 +63,8 @@ public final class Master implements AutoCloseable {
         sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket(),
                 config.chownSocket());
         queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound(), config.listenBacklog());
-        group.next().scheduleAtFixedRate(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
+        // Reading /proc/net/tcp can take a while on a busy host: not on the event loop that carries heartbeats.
+        monitorThread.scheduleWithFixedDelay(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
@@ -201,6 +205,7 @@ public final class Master implements AutoCloseable {
             deleteQuietly(runtimeDir.resolve("control.sock"));
             deleteQuietly(runtimeDir);
         }
+        monitorThread.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
