@@ -53,6 +53,8 @@ public final class Emperor {
     static final long SCAN_MILLIS = 1_000;
     static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final AppConfig config;
     private final Path dir;
     private final boolean tyrant;
@@ -321,7 +323,7 @@ public final class Emperor {
             doc.put("vassals", vassalDocs);
             doc.put("blacklist", List.of());
             try {
-                return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -333,7 +335,7 @@ public final class Emperor {
         public CompletableFuture<String> execute(String command, String app) {
             switch (command) {
                 case "status" -> {
-                    return statuses().thenApply(list -> statusJson(list.stream()
+                    return statuses().thenApply(list -> MasterStatus.toJson("emperor", list.stream()
                             .filter(s -> app.isEmpty() || s.appName().equals(app)).toList()));
                 }
                 case "reopen-logs" -> {
@@ -365,14 +367,6 @@ public final class Emperor {
                 default -> throw new IllegalArgumentException("unknown command '" + command
                         + "'; use reload, chain-reload, stop, status or reopen-logs");
             }
-        }
-    }
-
-    private static String statusJson(List<MasterStatus> apps) {
-        try {
-            return new ObjectMapper().writeValueAsString(Map.of("kind", "emperor", "apps", apps));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,20 +1,15 @@
 package dev.malt.server.master;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.malt.server.control.ControlCommands;
 import dev.malt.server.logging.LogSink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** The control commands of a standalone master: its one app, and its log. */
 final class MasterControl implements ControlCommands {
-
-    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Master master;
     private final LogSink sink;
@@ -43,24 +38,11 @@ final class MasterControl implements ControlCommands {
                 return CompletableFuture.completedFuture("reopened the log of " + name);
             }
             case "status" -> {
-                return master.status().thenApply(MasterControl::statusJson);
+                return master.status().thenApply(status -> MasterStatus.toJson("app", List.of(status)));
             }
             default -> throw new IllegalArgumentException("unknown command '" + command
                     + "'; use reload, chain-reload, stop, status or reopen-logs");
         }
         return CompletableFuture.completedFuture(command + ": " + name);
-    }
-
-    /** {@code {"kind": "app", "apps": [status]}}: the same shape an emperor answers with. */
-    static String statusJson(MasterStatus status) {
-        return statusJson("app", List.of(status));
-    }
-
-    static String statusJson(String kind, List<MasterStatus> apps) {
-        try {
-            return JSON.writeValueAsString(Map.of("kind", kind, "apps", apps));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

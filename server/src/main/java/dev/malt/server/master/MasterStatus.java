@@ -18,6 +18,20 @@ public record MasterStatus(String appName, long masterPid, String state, long st
                                int busy) {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * What a control socket answers to {@code status}: {@code {"kind": KIND, "apps": [...]}}, the same shape
+     * from a master ({@code app}) and from an emperor ({@code emperor}); {@code malt status} renders it.
+     */
+    public static String toJson(String kind, List<MasterStatus> apps) {
+        try {
+            return JSON.writeValueAsString(java.util.Map.of("kind", kind, "apps", apps));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a status", e); // records of plain values always render
+        }
+    }
+
     public long totalRequests() {
         return workers.stream().mapToLong(WorkerStatus::requests).sum();
     }

@@ -2,7 +2,6 @@ package dev.malt.server.worker;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,36 +23,21 @@ import java.nio.charset.StandardCharsets;
  * A pipelined request that arrives in the same read as the previous one waits in {@link #pending}
  * until that response is out; no further read is asked for meanwhile, so the queue stays small.
  */
-final class HttpServerHandler extends ChannelInboundHandlerAdapter {
+final class HttpServerHandler extends GatewayConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerHandler.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final AppDispatcher dispatcher;
-    private final String socketName;
-    private ChannelHandlerContext ctx;
-    private ChannelExchange exchange;
     /** The response is out but body bytes are still arriving; then the next request may come. */
     private boolean draining;
-    private boolean keepAliveAfterDrain;
     /** The worker is stopping: finish the current response, then close instead of keeping alive. */
     private boolean closeAfterResponse;
     /** The current request's body has fully arrived; what comes next belongs to the next request. */
     private boolean bodyEnded;
     private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
 
-    private final long socketTimeoutMillis;
-
     HttpServerHandler(AppDispatcher dispatcher, String socketName, long socketTimeoutMillis) {
-        this.dispatcher = dispatcher;
-        this.socketName = socketName;
-        this.socketTimeoutMillis = socketTimeoutMillis;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        ctx.read();
+        super(dispatcher, socketName, socketTimeoutMillis, "client");
     }
 
     @Override
@@ -91,11 +75,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ctx.alloc().buffer(CONTINUE.length).writeBytes(CONTINUE));
         }
         bodyEnded = false;
-        exchange = new ChannelExchange(ctx.channel(),
-                HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()),
-                new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), true, HttpUtil.isKeepAlive(request), socketTimeoutMillis,
-                this::afterResponse);
-        dispatcher.dispatch(exchange);
+        dispatch(HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()), true,
+                HttpUtil.isKeepAlive(request), this::afterResponse);
         if (!(request instanceof HttpContent)) {
             ctx.read();
         }
@@ -123,21 +104,16 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         boolean more = current.requestBody().offer(bytes, last);
         if (last && draining) {
             draining = false;
-            nextRequestOrClose(keepAliveAfterDrain);
+            nextRequestOrClose(true);
         } else if (more) {
             ctx.read();
         }
-    }
-
-    private void readLater() {
-        ctx.executor().execute(ctx::read);
     }
 
     private void afterResponse(ChannelExchange done, boolean keepAlive) {
         if (done.requestBody().discardRest()) {
             if (keepAlive) {
                 draining = true;
-                keepAliveAfterDrain = true;
                 ctx.read();
             } else {
                 ResponseTail.closeAfterUnreadBody(ctx);
@@ -199,30 +175,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.writabilityChanged();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
-        if (exchange != null) {
-            exchange.requestBody().fail(new IOException("the client closed the connection before the body ended"));
-            exchange.writabilityChanged();
-        }
-        ctx.fireChannelInactive();
+        super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("connection on {} from {} failed: {}", socketName, ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            LOG.error("unexpected error on {} from {}; connection closed", socketName, ctx.channel().remoteAddress(), cause);
-        }
-        ctx.close();
+        closeOnFailure(LOG, cause);
     }
 }

@@ -9,7 +9,6 @@ import dev.malt.protocol.UwsgiTooLargeException;
 import dev.malt.protocol.UwsgiUnsupportedModifierException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,32 +19,18 @@ import java.io.IOException;
  * Serves one uwsgi connection: one request, then close, as the uwsgi protocol has it.
  * Runs on the event loop; the request itself runs on an app thread through the {@link AppDispatcher}.
  */
-final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
+final class UwsgiServerHandler extends GatewayConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiServerHandler.class);
 
-    private final AppDispatcher dispatcher;
-    private final String socketName;
-    private ChannelExchange exchange;
-    private ChannelHandlerContext ctx;
     /**
      * Set on the loop once the last response byte is written. The app thread's own "finished" flag is
      * not enough: its writes may still be queued behind the event the loop is handling.
      */
     private boolean responseWritten;
 
-    private final long socketTimeoutMillis;
-
     UwsgiServerHandler(AppDispatcher dispatcher, String socketName, long socketTimeoutMillis) {
-        this.dispatcher = dispatcher;
-        this.socketName = socketName;
-        this.socketTimeoutMillis = socketTimeoutMillis;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        ctx.read();
+        super(dispatcher, socketName, socketTimeoutMillis, "frontend");
     }
 
     @Override
@@ -53,10 +38,7 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof UwsgiContent content) {
             onContent(content);
         } else if (msg instanceof UwsgiRequest request) {
-            exchange = new ChannelExchange(ctx.channel(), request.vars(),
-                    new RequestBody(RequestBody.DEFAULT_HIGH_WATER, this::readLater), false, false, socketTimeoutMillis,
-                    (done, keepAlive) -> afterResponse(done));
-            dispatcher.dispatch(exchange);
+            dispatch(request.vars(), false, false, (done, keepAlive) -> afterResponse(done));
             if (request.contentLength() > 0) {
                 ctx.read();
             }
@@ -80,11 +62,6 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Called from an app thread when the body reader drained the queue: read more, on the loop. */
-    private void readLater() {
-        ctx.executor().execute(ctx::read);
-    }
-
     /** On the loop: the response is out. Close, but only after the rest of the body, so no RST hides it. */
     private void afterResponse(ChannelExchange done) {
         responseWritten = true;
@@ -93,23 +70,6 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ResponseTail.closeAfterUnreadBody(ctx);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.writabilityChanged();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (exchange != null) {
-            exchange.requestBody().fail(new IOException("the frontend closed the connection before the body ended"));
-            exchange.writabilityChanged();
-        }
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -131,12 +91,8 @@ final class UwsgiServerHandler extends ChannelInboundHandlerAdapter {
                 exchange.requestBody().fail(new IOException(protocol.getMessage()));
                 ctx.close();
             }
-        } else if (cause instanceof IOException) {
-            LOG.debug("connection on {} from {} failed: {}", socketName, peer, cause.toString());
-            ctx.close();
         } else {
-            LOG.error("unexpected error on {} from {}; connection closed", socketName, peer, cause);
-            ctx.close();
+            closeOnFailure(LOG, cause);
         }
     }
 }

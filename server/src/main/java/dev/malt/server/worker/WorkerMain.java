@@ -86,6 +86,7 @@ public final class WorkerMain {
             try {
                 host = ServletHost.start(servletSpec(config));
             } catch (AppLoadException e) {
+                // Reported once by the master, which backs off before the next try.
                 LOG.error("cannot load the app: {}", e.getMessage());
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
@@ -152,9 +153,10 @@ public final class WorkerMain {
         return listeners;
     }
 
-    static ServletAppSpec servletSpec(AppConfig config) {
-        return new ServletAppSpec(config.appName(), config.servletClass().orElseThrow(() ->
-                new IllegalStateException("no servlet configured")), config.classpath(), config.baseDir(), "",
-                config.initParams());
+    static ServletAppSpec servletSpec(AppConfig config) throws AppLoadException {
+        String servlet = config.servletClass().orElseThrow(() -> new AppLoadException("app " + config.appName()
+                + " names no servlet: this Malt runs a servlet class ('servlet = com.example.MyServlet' with its "
+                + "'classpath'); deploying a WAR ('war') is not supported yet"));
+        return new ServletAppSpec(config.appName(), servlet, config.classpath(), config.baseDir(), "", config.initParams());
     }
 }
