@@ -51,8 +51,8 @@ public final class ServletAppLoader {
             throw new AppLoadException(ServletMessages.baseDirMissing(baseDir));
         }
         List<Path> classpath = ClasspathResolver.resolve(spec.classpath(), baseDir);
-        URLClassLoader loader = new URLClassLoader("malt-app:" + appName, urls(classpath),
-                new JdkAndServletApiClassLoader());
+        URLClassLoader loader = new dev.malt.server.servlet.deploy.WebAppClassLoader("malt-app:" + appName,
+                urls(classpath));
         Path tempDir = null;
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
