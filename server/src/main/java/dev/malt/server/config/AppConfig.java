@@ -121,6 +121,56 @@ public final class AppConfig {
         return paths("war");
     }
 
+    /**
+     * A {@code mount = /PATH=TARGET}: a WAR (file or directory) at a context path.
+     *
+     * @param contextPath {@code ""} for {@code /}, else {@code /PATH} without a trailing slash
+     * @param target      the WAR, absolute
+     */
+    public record Mount(String contextPath, Path target) {
+
+        static Mount parse(String value, Path baseDir) {
+            int eq = value.indexOf('=');
+            String path = value.substring(0, eq).trim();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return new Mount(path, baseDir.resolve(value.substring(eq + 1).trim()).normalize());
+        }
+    }
+
+    public List<Mount> mounts() {
+        return list("mount").stream().map(v -> Mount.parse(v, baseDir())).toList();
+    }
+
+    /**
+     * Where the app keeps files that outlive a worker (unpacked WARs): {@code state-dir}; else
+     * {@code /var/lib/malt/NAME} when it exists or can be created; else {@code .malt/NAME} beside the INI
+     * file (or in the app's directory without one).
+     */
+    public Path stateDir() {
+        Optional<String> configured = string("state-dir");
+        if (configured.isPresent()) {
+            return baseDir().resolve(configured.get()).normalize();
+        }
+        Path system = Path.of("/var/lib/malt");
+        Path own = system.resolve(appName());
+        if (java.nio.file.Files.isDirectory(own) && java.nio.file.Files.isWritable(own)) {
+            return own;
+        }
+        if (java.nio.file.Files.isDirectory(system) && java.nio.file.Files.isWritable(system)) {
+            return own;
+        }
+        Path beside = iniDir != null ? iniDir : baseDir();
+        return beside.resolve(".malt").resolve(appName());
+    }
+
+    /** The settings of one option, in order, with where each was made. */
+    List<Setting> settingsOf(String name) {
+        Option option = Option.require(name);
+        return settings.stream().filter(s -> s.option() == option).toList();
+    }
+
     /** {@code chdir}, else the INI file's directory, else the working directory; always absolute. */
     public Path baseDir() {
         Path beforeChdir = iniDir != null ? iniDir : workingDir;

@@ -150,8 +150,45 @@ public final class ConfigLoader {
         if (config.sockets().isEmpty()) {
             report(problems, where, Messages.noSocket(config.appName()));
         }
-        if (config.servletClass().isEmpty() && config.wars().isEmpty()) {
+        if (config.servletClass().isEmpty() && config.wars().isEmpty() && config.mounts().isEmpty()) {
             report(problems, where, Messages.noApp(config.appName()));
+        }
+        checkDeployments(config, problems);
+        for (Setting s : config.settingsOf("static-map")) {
+            problems.add(s.source(), "static-map", Messages.notImplementedYet("static-map",
+                    "Serve the directory from nginx ('location /static/ { alias /srv/app/static/; }') for now."));
+        }
+    }
+
+    /** war and mount targets exist, and no two contexts share a path. */
+    private static void checkDeployments(AppConfig config, Problems problems) {
+        String atRoot = config.servletClass().isPresent() ? "'servlet'" : null;
+        for (Setting s : config.settingsOf("war")) {
+            java.nio.file.Path target = config.baseDir().resolve(s.value()).normalize();
+            if (!java.nio.file.Files.exists(target)) {
+                problems.add(s.source(), "war", Messages.deployTargetMissing("war", s.value(), target));
+            }
+            String here = "'war = " + s.value() + "' (" + s.source() + ")";
+            if (atRoot != null) {
+                problems.add(s.source(), "war", Messages.twoAppsAtRoot(atRoot, here));
+            }
+            atRoot = here;
+        }
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        for (Setting s : config.settingsOf("mount")) {
+            AppConfig.Mount mount = AppConfig.Mount.parse(s.value(), config.baseDir());
+            if (!java.nio.file.Files.exists(mount.target())) {
+                problems.add(s.source(), "mount", Messages.deployTargetMissing("mount", s.value(), mount.target()));
+            }
+            if (!paths.add(mount.contextPath())) {
+                problems.add(s.source(), "mount", Messages.mountedTwice(mount.contextPath().isEmpty() ? "/" : mount.contextPath()));
+            } else if (mount.contextPath().isEmpty()) {
+                String here = "'mount = " + s.value() + "' (" + s.source() + ")";
+                if (atRoot != null) {
+                    problems.add(s.source(), "mount", Messages.twoAppsAtRoot(atRoot, here));
+                }
+                atRoot = here;
+            }
         }
     }
 

@@ -95,7 +95,26 @@ final class Messages {
     }
 
     static String noApp(String app) {
-        return "app '" + app + "' has nothing to run: set 'servlet = com.example.YourServlet' (with 'classpath')"
-                + " or 'war = " + app + ".war'.";
+        return "app '" + app + "' has nothing to run: set 'servlet = com.example.YourServlet' (with 'classpath'),"
+                + " 'war = " + app + ".war' or 'mount = /" + app + "=" + app + ".war'.";
+    }
+
+    static String deployTargetMissing(String option, String written, java.nio.file.Path resolved) {
+        return "'" + option + "' names " + written + ", which does not exist (looked for " + resolved
+                + "). Give the path of a .war file or an exploded WAR directory.";
+    }
+
+    static String twoAppsAtRoot(String first, String second) {
+        return "both " + first + " and " + second + " would serve the root path '/'. Keep one at the root and"
+                + " give the other its own path with 'mount = /PATH=TARGET'.";
+    }
+
+    static String mountedTwice(String path) {
+        return "two 'mount' entries use the path " + path + "; each context needs its own path.";
+    }
+
+    static String notImplementedYet(String option, String alternative) {
+        return "'" + option + "' is not implemented in this version of Malt yet; it would be silently ignored, so"
+                + " Malt refuses to start. " + alternative;
     }
 }

@@ -73,8 +73,13 @@ public final class Option {
     static final Option CLASSPATH = list("classpath", APP, ValueType.text("PATH[:PATH...]"),
             "jars and class directories for the servlet; globs allowed (lib/*.jar); relative to chdir, else to the"
                     + " INI file's directory");
-    static final Option WAR = list("war", APP, ValueType.text("FILE"), "a WAR file to deploy");
-    static final Option MOUNT = list("mount", APP, ValueType.mountPoint(), "mount an app at a URL path: /PATH=TARGET");
+    static final Option WAR = list("war", APP, ValueType.text("FILE"),
+            "a WAR file or exploded WAR directory to deploy at the root (/)");
+    static final Option MOUNT = list("mount", APP, ValueType.mountPoint(),
+            "deploy a WAR file or directory at a URL path: /PATH=TARGET (repeatable; each its own context)");
+    static final Option STATE_DIR = scalar("state-dir", APP, ValueType.text("DIR"), null,
+            "where the app keeps unpacked WARs and other files; default /var/lib/malt/NAME when writable, else"
+                    + " .malt/NAME beside the INI file");
     static final Option CHDIR = scalar("chdir", APP, ValueType.text("DIR"), null,
             "the app's directory; relative paths in other options resolve against it");
     static final Option ENV = list("env", APP, ValueType.keyValue(), "set an environment variable for workers");

@@ -44,4 +44,28 @@ public interface GatewayExchange {
     default String connectionProtocol() {
         return "uwsgi";
     }
+
+    /**
+     * Runs {@code callback} once, as soon as {@link #body()} can be read without blocking: bytes are
+     * waiting, the body has ended, or it failed. Runs it at once when that is already so. Used for the
+     * servlet {@code ReadListener}; the callback may run on an event loop and must only hand off.
+     */
+    default void whenBodyReadable(Runnable callback) {
+        callback.run();
+    }
+
+    /**
+     * Runs {@code callback} once, when the peer goes away before the response ended (the connection
+     * closed or broke). Never runs after a normal finish. Used to tell async listeners about the loss.
+     */
+    default void whenPeerGone(Runnable callback) {
+    }
+
+    /**
+     * The handler keeps the exchange beyond its {@code handle} call and ends it itself, now or later
+     * (an async servlet request), with {@link ResponseChannel#finish} or {@link ResponseChannel#abort}.
+     * Without this call the transport finishes the response when {@code handle} returns.
+     */
+    default void detach() {
+    }
 }

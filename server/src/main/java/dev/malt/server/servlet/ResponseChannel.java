@@ -55,4 +55,47 @@ public interface ResponseChannel {
 
     /** True once {@link #writeHead} has run. */
     boolean isHeadWritten();
+
+    /**
+     * Sends {@code length} bytes of {@code file} from {@code position} as body bytes, without copying
+     * them through the JVM heap where the transport can (sendfile). Blocks like {@link #write}. The
+     * default reads the file in pieces and writes them.
+     */
+    default void writeFile(java.nio.file.Path file, long position, long length) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, length)));
+            long left = length;
+            long at = position;
+            while (left > 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+                int n = channel.read(buffer, at);
+                if (n < 0) {
+                    throw new java.io.EOFException(file + " ended " + left + " bytes early");
+                }
+                write(buffer.array(), 0, n);
+                at += n;
+                left -= n;
+            }
+        }
+    }
+
+    /**
+     * Switches writes to non-blocking (the servlet {@code WriteListener}): from now on {@link #write}
+     * never waits for a slow peer; the caller asks {@link #isReady()} before each write instead.
+     */
+    default void setNonBlocking() {
+    }
+
+    /** Whether a write now would be taken without waiting for the peer. */
+    default boolean isReady() {
+        return true;
+    }
+
+    /**
+     * Runs {@code callback} once, when {@link #isReady()} becomes true again (or the peer is gone).
+     * Runs it at once when writes are ready now. The callback may run on an event loop and must only hand off.
+     */
+    default void whenReady(Runnable callback) {
+        callback.run();
+    }
 }

@@ -1,65 +1,141 @@
 package dev.malt.server.servlet;
 
 import dev.malt.protocol.UwsgiVars;
-import dev.malt.server.servlet.internal.RequestRejectedException;
-import dev.malt.server.servlet.internal.ClientAbortException;
+import dev.malt.server.servlet.core.DefaultServlet;
+import dev.malt.server.servlet.core.MultipartParser;
+import dev.malt.server.servlet.core.ServletHolder;
+import dev.malt.server.servlet.core.WebApp;
+import dev.malt.server.servlet.deploy.DeployedApp;
+import dev.malt.server.servlet.internal.ContextDeployer;
 import dev.malt.server.servlet.internal.GatewayRequestMapping;
 import dev.malt.server.servlet.internal.HeaderFields;
 import dev.malt.server.servlet.internal.MaltHttpRequest;
 import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
-import dev.malt.server.servlet.internal.ServletAppLoader;
+import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
-import jakarta.servlet.Servlet;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.UnavailableException;
+import dev.malt.server.servlet.internal.UnsupportedMultipart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Hosts one plain servlet app in a worker: the servlet mounted at {@code contextPath/*}, in its own
- * class loader that sees only the JDK, {@code jakarta.servlet.*} and the app's classpath.
+ * The servlet container of one worker: every context of the app (a WAR, several mounted WARs, or a
+ * plain servlet class), and the way a gateway request reaches the right one.
  *
- * <p>{@link #handle} may be called from many app threads at once (the servlet must be thread-safe, as
- * always). It never throws and always ends the exchange's response: finished normally, or aborted
- * when the servlet failed after the response was committed. It does not drain a request body the
- * servlet left unread; the transport must discard it (or close the connection).
+ * <p>{@link #handle} may be called from many app threads at once. It never throws, and it always ends
+ * the exchange's response: before it returns, or later for a request the app put into async mode.
  */
-public final class ServletHost implements AutoCloseable {
+public final class ServletHost implements AutoCloseable, WebApp.Contexts {
 
     private static final Logger log = LoggerFactory.getLogger(ServletHost.class);
 
-    private final ServletAppSpec spec;
-    private final ServletAppLoader.LoadedApp app;
-    private final String contextPath;
+    private final String appName;
+    /** Longest context path first, so the first prefix match is the right context. */
+    private final List<WebApp> contexts = new ArrayList<>();
+    private final ScheduledExecutorService timers;
+    private final ExecutorService ownExecutor;
     private final String requestIdPrefix = ProcessHandle.current().pid() + "-";
     private final AtomicLong requestIds = new AtomicLong();
     private final LongAdder requests = new LongAdder();
-    private final LongAdder exceptions = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServletHost(ServletAppSpec spec, ServletAppLoader.LoadedApp app) {
-        this.spec = spec;
-        this.app = app;
-        this.contextPath = app.context().getContextPath();
+    private ServletHost(String appName, ExecutorService ownExecutor) {
+        this.appName = appName;
+        this.ownExecutor = ownExecutor;
+        this.timers = timers(appName);
+    }
+
+    private static ScheduledExecutorService timers(String appName) {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "malt-timer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     /**
-     * Loads the app and runs the servlet's {@code init()}.
+     * Deploys and starts every context; async work runs on {@code executor} (the worker's app threads).
      *
-     * @throws AppLoadException with an operator-facing message when the classpath, the servlet class
-     *                          or {@code init()} is at fault
+     * @throws AppLoadException with an operator-facing message when a context cannot start
      */
-    public static ServletHost start(ServletAppSpec spec) throws AppLoadException {
-        return new ServletHost(spec, ServletAppLoader.load(spec));
+    public static ServletHost start(HostSpec spec, Executor executor) throws AppLoadException {
+        ServletHost host = new ServletHost(spec.appName(), null);
+        try {
+            host.deploy(spec, executor);
+        } catch (AppLoadException | RuntimeException | Error e) {
+            host.close();
+            throw e;
+        }
+        return host;
     }
 
-    public ServletAppSpec spec() {
-        return spec;
+    /** One plain servlet app, with a private executor for async work; for tests and simple embedding. */
+    public static ServletHost start(ServletAppSpec spec) throws AppLoadException {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "malt-async-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ServletHost host = new ServletHost(spec.appName(), executor);
+        HostSpec hostSpec = new HostSpec(spec.appName(), List.of(ContextSpec.servlet(spec.contextPath(),
+                spec.servletClass(), spec.classpath(), spec.baseDir(), spec.initParams())), null, 1);
+        try {
+            host.deploy(hostSpec, executor);
+        } catch (AppLoadException | RuntimeException | Error e) {
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
+        MultipartParser multipart = new UnsupportedMultipart();
+        List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet);
+        for (ContextSpec context : spec.contexts()) {
+            ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
+            DeployedApp deployed = deployment.deployed();
+            List<WebApp.ContainerFeature> contextFeatures = new ArrayList<>(features);
+            if (deployment.feature() != null) {
+                contextFeatures.add(deployment.feature());
+            }
+            WebApp app = new WebApp(deployed, new WebApp.Environment(spec.appName(), executor, timers,
+                    spec.workers(), this, multipart, contextFeatures));
+            try {
+                app.start();
+            } catch (AppLoadException e) {
+                deployed.close();
+                throw e;
+            }
+            contexts.add(app);
+            contexts.sort(Comparator.comparingInt((WebApp a) -> a.contextPath().length()).reversed());
+        }
+    }
+
+    private static void addDefaultServlet(WebApp app) {
+        ServletHolder holder = app.addContainerServlet("default", new DefaultServlet(app), "/");
+        app.setContainerDefault(holder);
+    }
+
+    public String appName() {
+        return appName;
     }
 
     /** Requests handled so far. */
@@ -69,89 +145,98 @@ public final class ServletHost implements AutoCloseable {
 
     /** Requests whose servlet threw an uncaught exception (answered 500, or aborted if committed). */
     public long exceptionCount() {
-        return exceptions.sum();
+        long sum = 0;
+        for (WebApp app : contexts) {
+            sum += app.exceptionCount();
+        }
+        return sum;
     }
 
-    /** Runs one request to completion on the calling thread. Never throws. */
+    @Override
+    public WebApp contextFor(String uri) {
+        for (WebApp app : contexts) {
+            String path = app.contextPath();
+            if (path.isEmpty() || uri.equals(path) || uri.startsWith(path + "/")) {
+                return app;
+            }
+        }
+        return null;
+    }
+
+    /** Runs one request: its first dispatch on the calling thread. Never throws. */
     public void handle(GatewayExchange exchange) {
         requests.increment();
+        WebApp app;
+        try {
+            app = select(exchange.vars());
+        } catch (RequestRejectedException e) {
+            reject(exchange, contexts.isEmpty() ? null : contexts.get(contexts.size() - 1), e);
+            return;
+        }
+        if (app == null) {
+            reject(exchange, contexts.isEmpty() ? null : contexts.get(contexts.size() - 1),
+                    new RequestRejectedException(404, ServletMessages.noContextFor(exchange.vars().get("REQUEST_URI"))));
+            return;
+        }
+        if (closed.get()) {
+            reject(exchange, app, new RequestRejectedException(503, ServletMessages.appClosed(appName)));
+            return;
+        }
+        RequestModel model;
+        try {
+            model = GatewayRequestMapping.map(exchange.vars(), app.contextPath());
+        } catch (RequestRejectedException e) {
+            reject(exchange, app, e);
+            return;
+        }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(app.loader());
+        thread.setContextClassLoader(app.classLoader());
         try {
-            serve(exchange);
+            MaltHttpRequest request = new MaltHttpRequest(model, exchange, app,
+                    requestIdPrefix + requestIds.incrementAndGet());
+            MaltHttpResponse response = new MaltHttpResponse(model, app.context(), exchange.response());
+            request.setResponse(response);
+            response.setRequest(request);
+            app.serve(request);
+        } catch (Throwable t) {
+            log.error(ServletMessages.requestFailed(appName, exchange.vars().get("REQUEST_METHOD"),
+                    exchange.vars().get("REQUEST_URI"), 500), t);
+            if (!exchange.response().isHeadWritten()) {
+                reject(exchange, app, new RequestRejectedException(500, String.valueOf(t)));
+            } else {
+                exchange.response().abort(t);
+            }
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
-    private void serve(GatewayExchange exchange) {
-        if (closed.get()) {
-            reject(exchange, new RequestRejectedException(503, ServletMessages.appClosed(spec.appName())));
-            return;
+    /**
+     * The context for a request: the one whose path is the longest prefix of the request path. A
+     * path under none of them goes to the app's only context (a frontend that stripped the context
+     * path itself, SCRIPT_NAME style), or to the root context.
+     */
+    private WebApp select(UwsgiVars vars) {
+        if (contexts.size() == 1) {
+            return contexts.get(0);
         }
-        RequestModel model;
-        try {
-            model = GatewayRequestMapping.map(exchange.vars(), contextPath);
-        } catch (RequestRejectedException e) {
-            reject(exchange, e);
-            return;
-        }
-        MaltHttpRequest request = new MaltHttpRequest(model, exchange, app.context(),
-                requestIdPrefix + requestIds.incrementAndGet(), spec.appName());
-        MaltHttpResponse response = new MaltHttpResponse(model, app.context(), exchange.response());
-        try {
-            app.servlet().service(request, response);
-            response.complete();
-        } catch (Throwable t) {
-            failed(model, response, t);
-        }
-    }
-
-    private void failed(RequestModel model, MaltHttpResponse response, Throwable failure) {
-        String method = model.method();
-        String uri = model.requestUri();
-        ClientAbortException clientAbort = ClientAbortException.find(failure);
-        if (clientAbort != null) {
-            log.debug(ServletMessages.clientAborted(spec.appName(), method, uri, clientAbort.reason()));
-            response.output().abort(failure);
-            return;
-        }
-        int status = 500;
-        RequestRejectedException rejected = badRequest(failure);
-        if (rejected != null) {
-            status = rejected.status();
-            log.info(ServletMessages.requestRejected(spec.appName(), status, method, uri, rejected.getMessage()));
-        } else {
-            exceptions.increment();
-            if (unwrap(failure) instanceof UnavailableException) {
-                status = 503;
-            }
-            log.error(response.isCommitted()
-                    ? ServletMessages.requestFailedAfterCommit(spec.appName(), method, uri)
-                    : ServletMessages.requestFailed(spec.appName(), method, uri, status), failure);
-        }
-        if (response.isCommitted()) {
-            response.output().abort(failure);
-            return;
-        }
-        try {
-            response.sendErrorPage(status);
-        } catch (Throwable t) {
-            response.output().abort(t);
-        }
+        String path = GatewayRequestMapping.decodedPath(vars);
+        WebApp app = path == null ? null : contextFor(path);
+        return app != null ? app : contextFor("/");
     }
 
     /** Answers without running app code: a path that cannot be decoded safely (400), a stopped app (503). */
-    private void reject(GatewayExchange exchange, RequestRejectedException e) {
+    private void reject(GatewayExchange exchange, WebApp app, RequestRejectedException e) {
         UwsgiVars vars = exchange.vars();
         String method = vars.get("REQUEST_METHOD", "GET");
         String rawUri = vars.get("REQUEST_URI", "");
-        log.info(ServletMessages.requestRejected(spec.appName(), e.status(), method, rawUri, e.getMessage()));
-        RequestModel minimal = new RequestModel(method, "/", null, contextPath, null, new HeaderFields(), null, -1,
-                "http", vars.get("SERVER_NAME", ""), 0, "", "", 0, "", 0, vars.get("SERVER_PROTOCOL", "HTTP/1.0"),
-                null, null);
-        MaltHttpResponse response = new MaltHttpResponse(minimal, app.context(), exchange.response());
+        log.info(ServletMessages.requestRejected(appName, e.status(), method, rawUri, e.getMessage()));
+        RequestModel minimal = new RequestModel(method, "/", null, app == null ? "" : app.contextPath(), null,
+                new HeaderFields(), null, -1, "http", vars.get("SERVER_NAME", ""), 0, "", "", 0, "", 0,
+                vars.get("SERVER_PROTOCOL", "HTTP/1.0"), null, null);
+        MaltHttpResponse response = new MaltHttpResponse(minimal, app == null ? null : app.context(),
+                exchange.response());
         try {
             response.sendErrorPage(e.status());
         } catch (Throwable t) {
@@ -159,41 +244,37 @@ public final class ServletHost implements AutoCloseable {
         }
     }
 
-    private static RequestRejectedException badRequest(Throwable failure) {
-        for (Throwable c = failure; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof RequestRejectedException bad) {
-                return bad;
-            }
-        }
-        return null;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof ServletException servletException && servletException.getRootCause() != null
-                && !(t instanceof UnavailableException)) {
-            t = servletException.getRootCause();
-        }
-        return t;
-    }
-
-    /** Calls the servlet's {@code destroy()} and releases the app's class loader. Idempotent. */
+    /** Stops every context (destroy, listeners) and releases its class loader. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Servlet servlet = app.servlet();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(app.loader());
-        try {
-            servlet.destroy();
-        } catch (Throwable t) {
-            log.error(ServletMessages.destroyFailed(spec.appName(), servlet.getClass().getName()), t);
-        } finally {
-            thread.setContextClassLoader(previous);
-            app.release();
+        for (WebApp app : contexts) {
+            try {
+                app.stop();
+            } finally {
+                app.deployed().close();
+                ContextDeployer.deleteQuietly(app.tempDir());
+            }
         }
+        timers.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+    }
+
+    /** For tests: the context at a path. */
+    WebApp context(String contextPath) {
+        for (WebApp app : contexts) {
+            if (app.contextPath().equals(contextPath)) {
+                return app;
+            }
+        }
+        return null;
+    }
+
+    static Path noStateDir() {
+        return null;
     }
 }

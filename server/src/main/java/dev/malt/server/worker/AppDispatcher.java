@@ -22,7 +22,10 @@ final class AppDispatcher {
     private final ExecutorService executor;
     private final RequestLog requestLog;
     private final WorkerStats stats;
+    /** Requests queued for or running on an app thread: what saturation counts. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests whose response has not ended: what a drain waits for. */
+    private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong requestNumbers = new AtomicLong();
     private final Object idle = new Object();
     /** Requests on app threads now, for harakiri: the master kills a worker whose oldest runs too long. */
@@ -52,6 +55,8 @@ final class AppDispatcher {
     }
 
     void dispatch(ChannelExchange exchange) {
+        open.incrementAndGet();
+        exchange.onEnd(() -> ended(exchange));
         if (inFlight.incrementAndGet() == capacity) {
             saturation.saturated(true);
         }
@@ -65,38 +70,45 @@ final class AppDispatcher {
             } catch (IOException | RuntimeException ignored) {
                 exchange.abort(ignored);
             }
-            done();
+            threadDone();
         }
     }
 
     private void run(ChannelExchange exchange) {
-        long number = requestNumbers.incrementAndGet();
+        exchange.setNumber(requestNumbers.incrementAndGet());
         running.add(exchange);
         try {
             handler.handle(exchange);
-            exchange.finish();
+            if (!exchange.isDetached()) {
+                exchange.finish();
+            }
         } catch (Throwable t) {
             LOG.error("request {} {} failed outside the app", exchange.vars().get("REQUEST_METHOD"),
                     exchange.vars().get("REQUEST_URI"), t);
             exchange.abort(t);
             stats.exception();
         } finally {
-            running.remove(exchange);
-            stats.requestDone(exchange.bodyBytes(), exchange.elapsedNanos());
-            requestLog.log(exchange, number);
-            done();
+            threadDone();
         }
     }
 
-    private void done() {
-        int left = inFlight.decrementAndGet();
-        if (left == capacity - 1) {
-            saturation.saturated(false);
-        }
-        if (left == 0) {
+    /** The response ended (maybe long after its thread returned, for an async request). */
+    private void ended(ChannelExchange exchange) {
+        running.remove(exchange);
+        stats.requestDone(exchange.bodyBytes(), exchange.elapsedNanos());
+        requestLog.log(exchange, exchange.number());
+        if (open.decrementAndGet() == 0) {
             synchronized (idle) {
                 idle.notifyAll();
             }
+        }
+    }
+
+    /** An app thread is free again; an async request waiting for an event does not hold one. */
+    private void threadDone() {
+        int left = inFlight.decrementAndGet();
+        if (left == capacity - 1) {
+            saturation.saturated(false);
         }
     }
 
@@ -120,13 +132,13 @@ final class AppDispatcher {
     }
 
     int inFlight() {
-        return inFlight.get();
+        return open.get();
     }
 
-    /** Waits until no request is running, or the deadline passes; returns whether all finished. */
+    /** Waits until no request is open, or the deadline passes; returns whether all finished. */
     boolean awaitIdle(long deadlineNanos) throws InterruptedException {
         synchronized (idle) {
-            while (inFlight.get() > 0) {
+            while (open.get() > 0) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;

@@ -58,6 +58,12 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private boolean keepAlive;
     private volatile int status;
     private volatile long bodyBytes;
+    private volatile boolean detached;
+    private volatile boolean nonBlocking;
+    private Runnable onEnd;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.List<Runnable> whenWritable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long number;
 
     /**
      * @param httpSocket      true when the peer is an HTTP client rather than a uwsgi frontend: the
@@ -94,6 +100,48 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
 
     RequestBody requestBody() {
         return body;
+    }
+
+    @Override
+    public void whenBodyReadable(Runnable callback) {
+        body.whenReadable(callback);
+    }
+
+    @Override
+    public void whenPeerGone(Runnable callback) {
+        channel.closeFuture().addListener(f -> {
+            if (!finished) {
+                callback.run();
+            }
+        });
+    }
+
+    @Override
+    public void detach() {
+        detached = true;
+    }
+
+    boolean isDetached() {
+        return detached;
+    }
+
+    /** Runs once when the response ends, finished or aborted: the dispatcher's accounting. */
+    void onEnd(Runnable callback) {
+        this.onEnd = callback;
+    }
+
+    private void ended() {
+        if (ended.compareAndSet(false, true) && onEnd != null) {
+            onEnd.run();
+        }
+    }
+
+    void setNumber(long number) {
+        this.number = number;
+    }
+
+    long number() {
+        return number;
     }
 
     // ---- ResponseChannel ----------------------------------------------------------------------
@@ -151,7 +199,54 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         bodyBytes += length;
         if (gathered.readableBytes() >= GATHER_LIMIT) {
             channel.write(takeGathered());
-            awaitWritable();
+            if (nonBlocking) {
+                channel.flush();
+            } else {
+                awaitWritable();
+            }
+        }
+    }
+
+    /** sendfile through a FileRegion: the bytes never enter the heap, and the app thread does not wait for them. */
+    @Override
+    public void writeFile(java.nio.file.Path file, long position, long length) throws IOException {
+        if (!headWritten) {
+            throw new IllegalStateException("writeHead must come before the body");
+        }
+        if (length == 0 || !bodyAllowed) {
+            return;
+        }
+        if (chunked) {
+            ResponseChannel.super.writeFile(file, position, length);
+            return;
+        }
+        ensureOpen();
+        if (gathered != null) {
+            channel.write(takeGathered());
+        }
+        channel.write(new io.netty.channel.DefaultFileRegion(file.toFile(), position, length));
+        bodyBytes += length;
+    }
+
+    @Override
+    public void setNonBlocking() {
+        nonBlocking = true;
+    }
+
+    @Override
+    public boolean isReady() {
+        return channel.isWritable() || !channel.isActive();
+    }
+
+    @Override
+    public void whenReady(Runnable callback) {
+        if (isReady()) {
+            callback.run();
+            return;
+        }
+        whenWritable.add(callback);
+        if (isReady() && whenWritable.remove(callback)) {
+            callback.run();
         }
     }
 
@@ -185,6 +280,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         }
         boolean reuse = keepAlive;
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
+        ended();
     }
 
     @Override
@@ -194,6 +290,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             takeGathered().release();
         }
         channel.close();
+        ended();
     }
 
     @Override
@@ -206,6 +303,13 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     void writabilityChanged() {
         synchronized (writability) {
             writability.notifyAll();
+        }
+        if (!whenWritable.isEmpty() && isReady()) {
+            for (Runnable callback : whenWritable) {
+                if (whenWritable.remove(callback)) {
+                    callback.run();
+                }
+            }
         }
     }
 

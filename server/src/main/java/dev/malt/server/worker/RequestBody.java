@@ -30,6 +30,8 @@ final class RequestBody extends InputStream {
     private boolean discarding;
     private boolean closed;
     private IOException failure;
+    /** Owed a call when the body becomes readable without blocking (non-blocking reads). */
+    private Runnable readable;
 
     /**
      * @param demand runs when the reader wants more; it must only schedule a read on the event loop
@@ -46,7 +48,20 @@ final class RequestBody extends InputStream {
      * Takes ownership of {@code piece}. Returns whether the loop should read more from the socket now;
      * if not, the reader calls {@code demand} once it has drained the queue.
      */
-    synchronized boolean offer(ByteBuf piece, boolean last) {
+    boolean offer(ByteBuf piece, boolean last) {
+        boolean more;
+        Runnable wake;
+        synchronized (this) {
+            more = offerLocked(piece, last);
+            wake = takeReadableLocked();
+        }
+        if (wake != null) {
+            wake.run();
+        }
+        return more;
+    }
+
+    private boolean offerLocked(ByteBuf piece, boolean last) {
         if (last) {
             ended = true;
         }
@@ -70,12 +85,39 @@ final class RequestBody extends InputStream {
     }
 
     /** The connection broke before the body ended: readers get {@code error}. */
-    synchronized void fail(IOException error) {
-        if (!ended && failure == null) {
-            failure = error;
-            releaseQueued();
-            notifyAll();
+    void fail(IOException error) {
+        Runnable wake;
+        synchronized (this) {
+            if (!ended && failure == null) {
+                failure = error;
+                releaseQueued();
+                notifyAll();
+            }
+            wake = takeReadableLocked();
         }
+        if (wake != null) {
+            wake.run();
+        }
+    }
+
+    /** Runs {@code callback} once a read would not block: now, or when bytes, the end or a failure arrive. */
+    void whenReadable(Runnable callback) {
+        synchronized (this) {
+            if (queue.isEmpty() && !ended && failure == null && !closed) {
+                readable = callback;
+                return;
+            }
+        }
+        callback.run();
+    }
+
+    private Runnable takeReadableLocked() {
+        if (readable == null || (queue.isEmpty() && !ended && failure == null)) {
+            return null;
+        }
+        Runnable wake = readable;
+        readable = null;
+        return wake;
     }
 
     /** Whether every body byte has arrived from the peer. */

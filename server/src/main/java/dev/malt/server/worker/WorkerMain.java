@@ -5,7 +5,8 @@ import dev.malt.server.config.ListenSpec;
 import dev.malt.server.control.ControlMessage;
 import dev.malt.server.logging.Logging;
 import dev.malt.server.servlet.AppLoadException;
-import dev.malt.server.servlet.ServletAppSpec;
+import dev.malt.server.servlet.ContextSpec;
+import dev.malt.server.servlet.HostSpec;
 import dev.malt.server.servlet.ServletHost;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,15 +85,17 @@ public final class WorkerMain {
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
                     () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            ExecutorService appThreads = WorkerServer.appExecutor(settings());
             try {
-                host = ServletHost.start(servletSpec(config));
+                host = ServletHost.start(hostSpec(config), appThreads);
             } catch (AppLoadException e) {
+                appThreads.shutdownNow();
                 // Reported once by the master, which backs off before the next try.
                 LOG.error("cannot load the app: {}", e.getMessage());
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
-            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle);
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle, appThreads);
             control.send(ControlMessage.of(ControlMessage.READY));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
@@ -153,10 +157,17 @@ public final class WorkerMain {
         return listeners;
     }
 
-    static ServletAppSpec servletSpec(AppConfig config) throws AppLoadException {
-        String servlet = config.servletClass().orElseThrow(() -> new AppLoadException("app " + config.appName()
-                + " names no servlet: this Malt runs a servlet class ('servlet = com.example.MyServlet' with its "
-                + "'classpath'); deploying a WAR ('war') is not supported yet"));
-        return new ServletAppSpec(config.appName(), servlet, config.classpath(), config.baseDir(), "", config.initParams());
+    /** The contexts the config asks for: a servlet class or a WAR at the root, and every mount. */
+    static HostSpec hostSpec(AppConfig config) {
+        List<ContextSpec> contexts = new ArrayList<>();
+        config.servletClass().ifPresent(servlet -> contexts.add(ContextSpec.servlet("", servlet, config.classpath(),
+                config.baseDir(), config.initParams())));
+        for (Path war : config.wars()) {
+            contexts.add(ContextSpec.war("", war));
+        }
+        for (AppConfig.Mount mount : config.mounts()) {
+            contexts.add(ContextSpec.war(mount.contextPath(), mount.target()));
+        }
+        return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers());
     }
 }

@@ -71,20 +71,34 @@ public final class WorkerServer implements AutoCloseable {
                            boolean requestLog, long socketTimeoutMillis) {
     }
 
-    private WorkerServer(Settings settings, ExchangeHandler handler) {
+    private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor) {
         boolean epoll = Epoll.isAvailable();
         var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
-        this.appExecutor = settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
+        this.appExecutor = executor != null ? executor : appExecutor(settings);
         this.dispatcher = new AppDispatcher(handler, appExecutor,
                 new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats,
                 settings.virtualThreads() ? Integer.MAX_VALUE : settings.threads(), this::pauseAccepting);
     }
 
+    /** The app threads for these settings: {@code threads = N} platform threads, or virtual threads. */
+    public static ExecutorService appExecutor(Settings settings) {
+        return settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
+    }
+
     /** Starts accepting on every listener. On failure everything started so far is closed. */
     public static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler)
             throws InterruptedException {
-        WorkerServer server = new WorkerServer(settings, handler);
+        return start(settings, listeners, handler, null);
+    }
+
+    /**
+     * As above, with the app threads given: the servlet host shares them for async work. The server
+     * shuts them down when it closes.
+     */
+    public static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler,
+                                     ExecutorService executor) throws InterruptedException {
+        WorkerServer server = new WorkerServer(settings, handler, executor);
         try {
             for (WorkerListener listener : listeners) {
                 server.serverChannels.add(server.listen(settings, listener));

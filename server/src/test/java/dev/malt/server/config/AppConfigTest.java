@@ -86,9 +86,10 @@ class AppConfigTest {
                 touch-reload = reload.txt
                 touch-chain-reload = /tmp/chain
                 pidfile = run/shop.pid
-                war = shop.war
+                mount = /shop=shop.war
                 java-home = /usr/lib/jvm/21
                 """);
+        fx.write("conf/shop.war", "x");
         AppConfig config = fx.load("conf/shop.ini");
         Path conf = fx.dir.resolve("conf");
         assertEquals(conf, config.baseDir());
@@ -96,7 +97,7 @@ class AppConfigTest {
         assertEquals(List.of(conf.resolve("reload.txt")), config.touchReload());
         assertEquals(List.of(Path.of("/tmp/chain")), config.touchChainReload());
         assertEquals(Optional.of(conf.resolve("run/shop.pid")), config.pidfile());
-        assertEquals(List.of(conf.resolve("shop.war")), config.wars());
+        assertEquals(List.of(new AppConfig.Mount("/shop", conf.resolve("shop.war"))), config.mounts());
         assertEquals(Optional.of(Path.of("/usr/lib/jvm/21")), config.javaHome());
 
         fx.write("conf/shop.ini", "[malt]\n" + Fixture.APP + "chdir = ../srv\nclasspath = lib\n");

@@ -111,7 +111,21 @@ class ErrorsTest {
         ConfigException e = fx.fail("shop.ini");
         assertTrue(e.getMessage().startsWith("shop.ini: app 'shop' has nothing to run: set 'servlet"), e.getMessage());
         fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nwar = shop.war\n");
+        assertTrue(fx.fail("shop.ini").getMessage().contains("'war' names shop.war, which does not exist"));
+        fx.write("shop.war", "not checked here: deployment reads it");
         assertEquals(1, fx.load("shop.ini").wars().size());
+    }
+
+    @Test
+    void two_apps_cannot_share_the_root_or_a_mount_path() {
+        fx.write("a.war", "x");
+        fx.write("b.war", "x");
+        fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nwar = a.war\nmount = /=b.war\n");
+        assertTrue(fx.fail("shop.ini").getMessage().contains("would serve the root path"));
+        fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nmount = /a=a.war\nmount = /a/=b.war\n");
+        assertTrue(fx.fail("shop.ini").getMessage().contains("two 'mount' entries use the path /a"));
+        fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nmount = /a=a.war\nmount = /b=b.war\n");
+        assertEquals(2, fx.load("shop.ini").mounts().size());
     }
 
     @Test

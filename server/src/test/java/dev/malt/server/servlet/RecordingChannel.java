@@ -59,22 +59,37 @@ final class RecordingChannel implements ResponseChannel {
     }
 
     @Override
-    public void finish() {
+    public synchronized void finish() {
         check(status != -1, "finish before writeHead");
         if (finished || aborted != null) {
             return;
         }
         finished = true;
         events.add("finish");
+        notifyAll();
     }
 
     @Override
-    public void abort(Throwable cause) {
+    public synchronized void abort(Throwable cause) {
         if (finished || aborted != null) {
             return;
         }
         aborted = cause;
         events.add("abort");
+        notifyAll();
+    }
+
+    /** Waits for the end of an async response (finish or abort); false if it did not come within 30 s. */
+    synchronized boolean awaitFinished() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!finished && aborted == null) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     @Override

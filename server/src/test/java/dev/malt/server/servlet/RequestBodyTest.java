@@ -66,7 +66,7 @@ class RequestBodyTest {
         assertEquals("Z\u00fcrich", r.get("param:city"));                // raw UTF-8 bytes work too
         assertEquals("1|2", r.get("param:q"));
         assertEquals("q,name,city", r.get("parameterNames"));
-        assertEquals("UTF-8", r.get("characterEncoding"));
+        assertEquals("null", r.get("characterEncoding"), "nothing named a charset; the body still decodes as UTF-8");
     }
 
     @Test
@@ -85,11 +85,12 @@ class RequestBodyTest {
     }
 
     @Test
-    void putAndPatchFormsAreParsedToo() {
+    void putAndPatchFormsAreLeftToTheApp() {
+        // Servlet spec 3.1.1: only POST forms become parameters; Spring's FormContentFilter reads PUT bodies itself
         for (String method : new String[] {"PUT", "PATCH"}) {
             Map<String, String> r = echo(echo, post(method, "/f", "application/x-www-form-urlencoded",
                     "a=1".getBytes(StandardCharsets.UTF_8)));
-            assertEquals("1", r.get("param:a"), method);
+            assertFalse(r.containsKey("param:a"), method);
         }
     }
 
@@ -182,6 +183,6 @@ class RequestBodyTest {
     @Test
     void readListenerNeedsAsync() {
         String body = run(scenario, post("/read-listener", "text/plain", "x", StandardCharsets.UTF_8));
-        assertEquals("ISE:setReadListener(): async servlet processing is not supported yet in Malt", body);
+        assertEquals("ISE:setReadListener(): non-blocking I/O needs an async request; call startAsync() first", body);
     }
 }

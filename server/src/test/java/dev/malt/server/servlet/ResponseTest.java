@@ -314,13 +314,17 @@ class ResponseTest {
     }
 
     @Test
-    void sessionsAndAsyncAreNotThereYet() {
-        String session = run("/session").bodyText();
-        assertTrue(session.startsWith("false->null true->ISE:HTTP sessions are not available"), session);
-        assertTrue(session.contains("WAR container"), session);
-        assertEquals("ISE:startAsync(): async servlet processing is not supported yet in Malt",
-                run("/async").bodyText());
-        assertEquals("dispatcher=null", run("/dispatcher").bodyText());
+    void sessionsAsyncAndDispatchersWorkInAPlainServletApp() throws InterruptedException {
+        RecordingChannel session = run("/session");
+        assertEquals("false->null true->new=true same=true", session.bodyText());
+        assertTrue(session.headers.stream().anyMatch(h -> h.getKey().equals("Set-Cookie")
+                && h.getValue().startsWith("JSESSIONID=") && h.getValue().contains("HttpOnly")), session.headers.toString());
+
+        RecordingChannel async = run("/async");
+        assertTrue(async.awaitFinished(), "the async request ends");
+        assertEquals("async done on another thread", async.bodyText());
+
+        assertEquals(run("/text").bodyText(), run("/dispatcher").bodyText());
     }
 
     @Test

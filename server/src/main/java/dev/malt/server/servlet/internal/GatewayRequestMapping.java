@@ -123,6 +123,12 @@ public final class GatewayRequestMapping {
         return query == null || query.isEmpty() ? null : query;
     }
 
+    /** The decoded, canonical request path (before any context is stripped), or {@code null} for {@code *}. */
+    public static String decodedPath(UwsgiVars vars) {
+        String rawUri = vars.get("REQUEST_URI");
+        return decodedPath(vars, rawUri == null ? null : stripToPath(rawUri));
+    }
+
     private static String decodedPath(UwsgiVars vars, String requestUri) {
         byte[] pathInfo = vars.getRaw("PATH_INFO");
         if (pathInfo != null && pathInfo.length > 0) {

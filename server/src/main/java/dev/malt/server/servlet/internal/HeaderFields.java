@@ -59,6 +59,11 @@ public final class HeaderFields {
         }
     }
 
+    public void removeAt(int i) {
+        names.remove(i);
+        values.remove(i);
+    }
+
     public void clear() {
         names.clear();
         values.clear();

@@ -1,8 +1,12 @@
 package dev.malt.server.servlet.internal;
 
 import dev.malt.server.servlet.GatewayExchange;
+import dev.malt.server.servlet.core.AsyncStateMachine;
+import dev.malt.server.servlet.core.ServletHolder;
+import dev.malt.server.servlet.core.WebApp;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletConnection;
 import jakarta.servlet.ServletContext;
@@ -22,32 +26,40 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One HTTP request as the app sees it, over a {@link RequestModel} and the exchange's body stream.
+ * One HTTP request as the app sees it. The request line, headers and addresses come from the
+ * {@link RequestModel}; everything that changes while the request travels through the container (the
+ * paths of a forward, the dispatcher type, the mapping, query parameters added by a dispatcher) lives
+ * in a small mutable dispatch state that {@code core.Dispatcher} saves and restores around each
+ * dispatch. The rules themselves (mapping, sessions, async, security) are asked of the core.
  *
- * <p><b>Character encoding</b> of the body (and so of form parameters and {@code getReader()}), first
- * match wins: {@code setCharacterEncoding} (the spec says it overrides), the charset of the
- * Content-Type, the context's request encoding, which Malt defaults to UTF-8. Query string
- * parameters are always decoded as UTF-8, as URIs are.
+ * <p><b>Character encoding</b> of the body: {@code setCharacterEncoding}, the charset of the
+ * Content-Type, the context's request encoding, in that order; {@link #getCharacterEncoding()} is
+ * {@code null} when none of them says. The body is then decoded as UTF-8 (what browsers send today,
+ * where the spec's historical default is ISO-8859-1). Query strings are always decoded as UTF-8.
  *
- * <p><b>Form parameters</b> are read from the body on first parameter access, only for POST, PUT and
- * PATCH with Content-Type {@code application/x-www-form-urlencoded}, and only if the app has not
- * already taken the body through {@code getInputStream()} or {@code getReader()}. Bodies over
- * {@link #MAX_FORM_BYTES} are refused with 413.
+ * <p><b>Form parameters</b> are read from the body on first parameter access, for POST with
+ * {@code application/x-www-form-urlencoded} (or {@code multipart/form-data} when the servlet has a
+ * multipart config), unless the app already took the body. Forms over {@link #MAX_FORM_BYTES} are
+ * refused with 413.
  *
  * <p>Not thread-safe, like every servlet request.
  */
@@ -55,15 +67,30 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     /** Like Tomcat's maxPostSize: a form is small; a bigger body is an upload or an attack. */
     public static final int MAX_FORM_BYTES = 2 * 1024 * 1024;
+    /** How the body is decoded when nothing names its charset. */
+    public static final Charset DEFAULT_BODY_CHARSET = StandardCharsets.UTF_8;
 
     private final RequestModel model;
     private final GatewayExchange exchange;
-    private final MaltServletContext context;
+    private final WebApp app;
     private final String requestId;
-    private final String servletName;
+    private MaltHttpResponse response;
+
+    // ---- dispatch state: saved and restored by the dispatcher
+    private DispatcherType dispatcherType = DispatcherType.REQUEST;
+    private String requestUri;
+    private String servletPath = "";
+    private String pathInfo;
+    private String queryString;
+    private HttpServletMapping mapping;
+    private ServletHolder servlet;
+    private boolean asyncSupported = true;
+    /** Query strings a dispatcher added, innermost last; their parameters come before the original ones. */
+    private List<String> dispatchQueries = List.of();
 
     private Map<String, Object> attributes;
     private String explicitEncoding;
+    private Map<String, List<String>> baseParameters;
     private Map<String, List<String>> parameters;
     private Map<String, String[]> parameterMap;
     private RequestBodyStream body;
@@ -71,19 +98,134 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private boolean usingStream;
     private Cookie[] cookies;
     private List<Locale> locales;
+    private Collection<Part> parts;
+    private ServletException partsFailure;
+
+    private AsyncStateMachine async;
+    private RequestSession session;
+    private Principal user;
+    private String authType;
     private boolean loggedOut;
 
-    public MaltHttpRequest(RequestModel model, GatewayExchange exchange, MaltServletContext context,
-                           String requestId, String servletName) {
+    public MaltHttpRequest(RequestModel model, GatewayExchange exchange, WebApp app, String requestId) {
         this.model = model;
         this.exchange = exchange;
-        this.context = context;
+        this.app = app;
         this.requestId = requestId;
-        this.servletName = servletName;
+        this.requestUri = model.requestUri();
+        this.queryString = model.queryString();
+        this.pathInfo = model.pathInfo();
     }
 
     public RequestModel model() {
         return model;
+    }
+
+    public GatewayExchange exchange() {
+        return exchange;
+    }
+
+    public WebApp app() {
+        return app;
+    }
+
+    public void setResponse(MaltHttpResponse response) {
+        this.response = response;
+    }
+
+    public MaltHttpResponse response() {
+        return response;
+    }
+
+    /** The request's path within its context, decoded: what the servlet mapping was made from. */
+    public String contextRelativePath() {
+        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return p.isEmpty() ? "/" : p;
+    }
+
+    // ---- dispatch state, for the core
+
+    /** A snapshot of everything a dispatch changes. */
+    public record DispatchState(DispatcherType type, String requestUri, String servletPath, String pathInfo,
+                                String queryString, HttpServletMapping mapping, ServletHolder servlet,
+                                boolean asyncSupported, List<String> dispatchQueries) {
+    }
+
+    public DispatchState dispatchState() {
+        return new DispatchState(dispatcherType, requestUri, servletPath, pathInfo, queryString, mapping, servlet,
+                asyncSupported, dispatchQueries);
+    }
+
+    public void restore(DispatchState state) {
+        dispatcherType = state.type();
+        requestUri = state.requestUri();
+        servletPath = state.servletPath();
+        pathInfo = state.pathInfo();
+        queryString = state.queryString();
+        mapping = state.mapping();
+        servlet = state.servlet();
+        asyncSupported = state.asyncSupported();
+        if (dispatchQueries != state.dispatchQueries()) {
+            dispatchQueries = state.dispatchQueries();
+            parameters = null;
+            parameterMap = null;
+        }
+    }
+
+    /** Points the request at a target: a forward, an error or async dispatch, or the first mapping. */
+    public void target(DispatcherType type, String requestUri, String servletPath, String pathInfo,
+                       String queryString, HttpServletMapping mapping, ServletHolder servlet) {
+        this.dispatcherType = type;
+        this.requestUri = requestUri;
+        this.servletPath = servletPath;
+        this.pathInfo = pathInfo;
+        this.queryString = queryString;
+        this.mapping = mapping;
+        this.servlet = servlet;
+    }
+
+    /** For an include or a named dispatch: only the type and the servlet change. */
+    public void targetServlet(DispatcherType type, ServletHolder servlet) {
+        this.dispatcherType = type;
+        this.servlet = servlet;
+    }
+
+    /** Adds a dispatcher's query string: its parameters take precedence for the dispatch (spec 9.1.1). */
+    public void addDispatchQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return;
+        }
+        List<String> queries = new ArrayList<>(dispatchQueries);
+        queries.add(query);
+        dispatchQueries = List.copyOf(queries);
+        parameters = null;
+        parameterMap = null;
+    }
+
+    public ServletHolder servlet() {
+        return servlet;
+    }
+
+    /** A filter or servlet in the chain that does not support async makes startAsync illegal. */
+    public void restrictAsync(boolean supported) {
+        asyncSupported &= supported;
+    }
+
+    public void setAsyncSupported(boolean supported) {
+        asyncSupported = supported;
+    }
+
+    /** The async state machine, created on first use. */
+    public AsyncStateMachine asyncMachine() {
+        if (async == null) {
+            async = new AsyncStateMachine(this);
+        }
+        return async;
+    }
+
+    /** The state machine if async was ever started, else null. */
+    public AsyncStateMachine asyncMachineIfAny() {
+        return async;
     }
 
     // ---- attributes
@@ -94,15 +236,15 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     @Override
-    public java.util.Enumeration<String> getAttributeNames() {
+    public Enumeration<String> getAttributeNames() {
         return attributes == null ? Collections.emptyEnumeration()
-                : Collections.enumeration(List.copyOf(attributes.keySet()));
+                : Collections.enumeration(new ArrayList<>(attributes.keySet()));
     }
 
     @Override
     public void setAttribute(String name, Object value) {
         if (name == null) {
-            throw new NullPointerException(ServletMessages.attributeNameNull());
+            throw new IllegalArgumentException(ServletMessages.attributeNameNull());
         }
         if (value == null) {
             removeAttribute(name);
@@ -111,14 +253,36 @@ public final class MaltHttpRequest implements HttpServletRequest {
         if (attributes == null) {
             attributes = new HashMap<>();
         }
-        attributes.put(name, value);
+        Object old = attributes.put(name, value);
+        if (app.listeners().hasRequestAttributeListeners()) {
+            if (old == null) {
+                app.listeners().requestAttributeAdded(app.context(), this, name, value);
+            } else {
+                app.listeners().requestAttributeReplaced(app.context(), this, name, old);
+            }
+        }
     }
 
     @Override
     public void removeAttribute(String name) {
-        if (attributes != null && name != null) {
-            attributes.remove(name);
+        if (attributes == null || name == null) {
+            return;
         }
+        Object old = attributes.remove(name);
+        if (old != null && app.listeners().hasRequestAttributeListeners()) {
+            app.listeners().requestAttributeRemoved(app.context(), this, name, old);
+        }
+    }
+
+    /** Sets or removes a container attribute without telling listeners (dispatch bookkeeping). */
+    public Object putAttributeQuietly(String name, Object value) {
+        if (value == null) {
+            return attributes == null ? null : attributes.remove(name);
+        }
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        return attributes.put(name, value);
     }
 
     // ---- body and its encoding
@@ -129,18 +293,38 @@ public final class MaltHttpRequest implements HttpServletRequest {
             return explicitEncoding;
         }
         String fromType = ContentTypes.charset(model.contentType());
-        return fromType != null ? fromType : context.getRequestCharacterEncoding();
+        return fromType != null ? fromType : app.context().getRequestCharacterEncoding();
+    }
+
+    private Charset bodyCharset() {
+        String name = getCharacterEncoding();
+        if (name == null) {
+            return DEFAULT_BODY_CHARSET;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return DEFAULT_BODY_CHARSET; // a client's unknown charset: decode as browsers encode
+        }
     }
 
     @Override
     public void setCharacterEncoding(String encoding) throws UnsupportedEncodingException {
-        if (reader != null || parameters != null) {
+        if (reader != null || baseParameters != null) {
             return; // too late: the spec says this then has no effect
         }
         if (encoding != null) {
             charsetOrThrow(encoding);
         }
         explicitEncoding = encoding;
+    }
+
+    @Override
+    public void setCharacterEncoding(Charset encoding) {
+        if (reader != null || baseParameters != null) {
+            return;
+        }
+        explicitEncoding = encoding == null ? null : encoding.name();
     }
 
     @Override
@@ -174,15 +358,17 @@ public final class MaltHttpRequest implements HttpServletRequest {
             throw new IllegalStateException(ServletMessages.inputStreamAlreadyUsed());
         }
         if (reader == null) {
-            Charset charset = charsetOrThrow(getCharacterEncoding());
+            String name = getCharacterEncoding();
+            Charset charset = name == null ? DEFAULT_BODY_CHARSET : charsetOrThrow(name);
             reader = new BufferedReader(new InputStreamReader(body(), charset));
         }
         return reader;
     }
 
-    private RequestBodyStream body() {
+    /** The body stream, whoever reads it (the app, the form parser, the multipart parser). */
+    public RequestBodyStream body() {
         if (body == null) {
-            body = new RequestBodyStream(exchange.body(), model.contentLength());
+            body = new RequestBodyStream(exchange, model.contentLength(), this);
         }
         return body;
     }
@@ -200,11 +386,11 @@ public final class MaltHttpRequest implements HttpServletRequest {
     @Override
     public String getParameter(String name) {
         List<String> values = parameters().get(name);
-        return values == null ? null : values.get(0);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Override
-    public java.util.Enumeration<String> getParameterNames() {
+    public Enumeration<String> getParameterNames() {
         return Collections.enumeration(parameters().keySet());
     }
 
@@ -226,22 +412,40 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     private Map<String, List<String>> parameters() {
         if (parameters == null) {
-            Map<String, List<String>> parsed = new LinkedHashMap<>();
-            parameters = parsed; // set first: a failing body read must not make the next call retry it
-            if (model.queryString() != null) {
-                UrlEncodedParser.parse(model.queryString(), StandardCharsets.UTF_8, parsed);
-            }
-            if (hasFormBody() && !usingStream && reader == null) {
-                readForm(parsed);
+            Map<String, List<String>> base = baseParameters();
+            if (dispatchQueries.isEmpty()) {
+                parameters = base;
+            } else {
+                Map<String, List<String>> merged = new LinkedHashMap<>();
+                for (int i = dispatchQueries.size() - 1; i >= 0; i--) {
+                    Map<String, List<String>> added = new LinkedHashMap<>();
+                    UrlEncodedParser.parse(dispatchQueries.get(i), StandardCharsets.UTF_8, added);
+                    added.forEach((k, v) -> merged.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                }
+                base.forEach((k, v) -> merged.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+                parameters = merged;
             }
         }
         return parameters;
     }
 
-    private boolean hasFormBody() {
-        String method = model.method();
-        return (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
-                && "application/x-www-form-urlencoded".equals(ContentTypes.mediaType(model.contentType()));
+    private Map<String, List<String>> baseParameters() {
+        if (baseParameters == null) {
+            Map<String, List<String>> parsed = new LinkedHashMap<>();
+            baseParameters = parsed; // set first: a failing body read must not make the next call retry it
+            if (model.queryString() != null) {
+                UrlEncodedParser.parse(model.queryString(), StandardCharsets.UTF_8, parsed);
+            }
+            if (!usingStream && reader == null && "POST".equals(model.method())) {
+                String mediaType = ContentTypes.mediaType(model.contentType());
+                if ("application/x-www-form-urlencoded".equals(mediaType)) {
+                    readForm(parsed);
+                } else if ("multipart/form-data".equals(mediaType) && multipartConfig() != null) {
+                    addPartParameters(parsed);
+                }
+            }
+        }
+        return baseParameters;
     }
 
     private void readForm(Map<String, List<String>> into) {
@@ -254,18 +458,99 @@ public final class MaltHttpRequest implements HttpServletRequest {
             InputStream in = body();
             data = in.readNBytes(MAX_FORM_BYTES + 1);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         if (data.length > MAX_FORM_BYTES) {
             throw new RequestRejectedException(413, ServletMessages.formTooLarge(data.length, MAX_FORM_BYTES));
         }
-        Charset charset;
+        UrlEncodedParser.parse(data, data.length, bodyCharset(), into);
+    }
+
+    private void addPartParameters(Map<String, List<String>> into) {
         try {
-            charset = Charset.forName(getCharacterEncoding());
-        } catch (IllegalArgumentException e) {
-            charset = StandardCharsets.UTF_8; // a client's unknown charset: decode as browsers encode
+            for (Part part : getParts()) {
+                if (part.getSubmittedFileName() == null) {
+                    into.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(partText(part));
+                }
+            }
+        } catch (ServletException | IOException e) {
+            // parameters stay without the parts; getParts() reports the failure to whoever asks
         }
-        UrlEncodedParser.parse(data, data.length, charset, into);
+    }
+
+    private String partText(Part part) throws IOException {
+        String charset = ContentTypes.charset(part.getContentType());
+        Charset cs = bodyCharset();
+        if (charset != null) {
+            try {
+                cs = Charset.forName(charset);
+            } catch (IllegalArgumentException e) {
+                // keep the request's charset
+            }
+        }
+        try (InputStream in = part.getInputStream()) {
+            return new String(in.readAllBytes(), cs);
+        }
+    }
+
+    private MultipartConfigElement multipartConfig() {
+        return servlet == null ? null : servlet.multipartConfig();
+    }
+
+    // ---- multipart
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        if (parts != null) {
+            return parts;
+        }
+        if (partsFailure != null) {
+            throw partsFailure;
+        }
+        MultipartConfigElement config = multipartConfig();
+        if (config == null) {
+            throw new IllegalStateException(ServletMessages.noMultipartConfig(servlet == null ? null : servlet.getName()));
+        }
+        String mediaType = ContentTypes.mediaType(model.contentType());
+        if (!"multipart/form-data".equals(mediaType)) {
+            throw new ServletException(ServletMessages.notMultipart(model.contentType()));
+        }
+        if (usingStream || reader != null) {
+            throw new IllegalStateException(ServletMessages.bodyAlreadyRead("getParts"));
+        }
+        try {
+            parts = app.multipart().parse(body(), model.contentType(), bodyCharset(), config, app.tempDir());
+        } catch (ServletException e) {
+            partsFailure = e;
+            throw e;
+        } catch (IllegalStateException e) {
+            partsFailure = new ServletException(e.getMessage(), e);
+            throw e;
+        }
+        return parts;
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        for (Part part : getParts()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes the temp files of uploaded parts; at the end of the request. */
+    public void cleanupParts() {
+        if (parts != null) {
+            for (Part part : parts) {
+                try {
+                    part.delete();
+                } catch (IOException | RuntimeException e) {
+                    // the temp dir is emptied at the next start
+                }
+            }
+        }
     }
 
     // ---- request line and addresses
@@ -332,12 +617,12 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getRequestURI() {
-        return model.requestUri();
+        return requestUri;
     }
 
     @Override
     public StringBuffer getRequestURL() {
-        return new StringBuffer(RedirectLocations.origin(model)).append(model.requestUri());
+        return new StringBuffer(RedirectLocations.origin(model)).append(requestUri);
     }
 
     @Override
@@ -347,28 +632,27 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getServletPath() {
-        return "";
+        return servletPath;
     }
 
     @Override
     public String getPathInfo() {
-        return model.pathInfo();
+        return pathInfo;
     }
 
     @Override
     public String getPathTranslated() {
-        return model.pathInfo() == null ? null : context.getRealPath(model.pathInfo());
+        return pathInfo == null ? null : app.context().getRealPath(pathInfo);
     }
 
     @Override
     public String getQueryString() {
-        return model.queryString();
+        return queryString;
     }
 
     @Override
     public HttpServletMapping getHttpServletMapping() {
-        String pathInfo = model.pathInfo();
-        return new MaltServletMapping(pathInfo == null ? "" : pathInfo.substring(1), servletName);
+        return mapping;
     }
 
     // ---- headers
@@ -379,12 +663,12 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     @Override
-    public java.util.Enumeration<String> getHeaders(String name) {
+    public Enumeration<String> getHeaders(String name) {
         return name == null ? Collections.emptyEnumeration() : Collections.enumeration(model.headers().getAll(name));
     }
 
     @Override
-    public java.util.Enumeration<String> getHeaderNames() {
+    public Enumeration<String> getHeaderNames() {
         return Collections.enumeration(model.headers().names());
     }
 
@@ -410,13 +694,9 @@ public final class MaltHttpRequest implements HttpServletRequest {
     @Override
     public Cookie[] getCookies() {
         if (cookies == null) {
-            List<Cookie> parsed = new java.util.ArrayList<>();
-            for (String header : model.headers().getAll("Cookie")) {
-                parsed.addAll(RequestCookies.parse(header));
-            }
-            cookies = parsed.toArray(new Cookie[0]);
+            cookies = RequestCookies.parse(model.headers().getAll("Cookie")).toArray(new Cookie[0]);
         }
-        return cookies.length == 0 ? null : cookies;
+        return cookies.length == 0 ? null : cookies.clone();
     }
 
     @Override
@@ -426,7 +706,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     @Override
-    public java.util.Enumeration<Locale> getLocales() {
+    public Enumeration<Locale> getLocales() {
         List<Locale> all = locales();
         return Collections.enumeration(all.isEmpty() ? List.of(Locale.getDefault()) : all);
     }
@@ -438,55 +718,90 @@ public final class MaltHttpRequest implements HttpServletRequest {
         return locales;
     }
 
-    // ---- identity: what the frontend authenticated, nothing more
+    // ---- identity: what the frontend or the container's login authenticated
 
     @Override
     public String getAuthType() {
-        return getRemoteUser() == null ? null : model.authType();
+        if (loggedOut) {
+            return null;
+        }
+        if (user != null) {
+            return authType;
+        }
+        return model.remoteUser() == null ? null : model.authType();
     }
 
     @Override
     public String getRemoteUser() {
-        return loggedOut ? null : model.remoteUser();
+        Principal principal = getUserPrincipal();
+        return principal == null ? null : principal.getName();
     }
 
     @Override
     public Principal getUserPrincipal() {
-        String user = getRemoteUser();
-        return user == null ? null : new FrontendPrincipal(user);
+        if (loggedOut) {
+            return null;
+        }
+        if (user != null) {
+            return user;
+        }
+        String frontendUser = model.remoteUser();
+        return frontendUser == null ? null : app.security().principal(frontendUser);
+    }
+
+    /** Set by the container's authentication. */
+    public void setUser(Principal user, String authType) {
+        this.user = user;
+        this.authType = authType;
+        this.loggedOut = false;
     }
 
     @Override
     public boolean isUserInRole(String role) {
-        return false; // roles are declared in web.xml: WAR container
+        Principal principal = getUserPrincipal();
+        if (principal == null || role == null) {
+            return false;
+        }
+        String linked = servlet == null ? role : servlet.linkedRole(role);
+        return app.security().isUserInRole(principal, linked);
     }
 
     @Override
-    public boolean authenticate(HttpServletResponse response) throws ServletException {
-        if (getRemoteUser() != null) {
+    public boolean authenticate(HttpServletResponse response) throws IOException, ServletException {
+        if (getUserPrincipal() != null) {
             return true;
         }
-        throw new ServletException(ServletMessages.noLoginMechanism("authenticate"));
+        return app.security().authenticate(this, response);
     }
 
     @Override
     public void login(String username, String password) throws ServletException {
-        throw new ServletException(ServletMessages.noLoginMechanism("login"));
+        if (getUserPrincipal() != null) {
+            throw new ServletException(ServletMessages.alreadyAuthenticated());
+        }
+        app.security().login(this, username, password);
     }
 
     @Override
-    public void logout() {
+    public void logout() throws ServletException {
+        user = null;
+        authType = null;
         loggedOut = true;
+        app.security().logout(this);
     }
 
-    // ---- sessions: none until the WAR container
+    // ---- sessions
+
+    private RequestSession sessionState() {
+        if (session == null) {
+            session = new RequestSession(this);
+        }
+        return session;
+    }
 
     @Override
     public HttpSession getSession(boolean create) {
-        if (create) {
-            throw new IllegalStateException(ServletMessages.sessionsNotSupported());
-        }
-        return null;
+        return sessionState().get(create);
     }
 
     @Override
@@ -496,75 +811,93 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String changeSessionId() {
-        throw new IllegalStateException(ServletMessages.sessionsNotSupported());
+        return sessionState().changeId();
     }
 
     @Override
     public String getRequestedSessionId() {
-        return null;
+        return sessionState().requestedId();
     }
 
     @Override
     public boolean isRequestedSessionIdValid() {
-        return false;
+        return sessionState().isRequestedIdValid();
     }
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return false;
+        return sessionState().isRequestedIdFromCookie();
     }
 
     @Override
     public boolean isRequestedSessionIdFromURL() {
-        return false;
+        return sessionState().isRequestedIdFromUrl();
     }
 
-    // ---- what is not there yet: async, dispatch, multipart, upgrade, trailers
+    /** The session this request used, if any; for saving it at the end of the request. */
+    public RequestSession sessionIfUsed() {
+        return session;
+    }
+
+    // ---- async
 
     @Override
     public AsyncContext startAsync() {
-        throw new IllegalStateException(ServletMessages.asyncNotSupported("startAsync"));
+        return startAsync(this, response, true);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        throw new IllegalStateException(ServletMessages.asyncNotSupported("startAsync"));
+        return startAsync(request, response, false);
+    }
+
+    private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original) {
+        if (!asyncSupported) {
+            throw new IllegalStateException(ServletMessages.asyncNotSupportedInChain(servlet == null ? null
+                    : servlet.getName()));
+        }
+        return asyncMachine().start(request, response, original);
     }
 
     @Override
     public boolean isAsyncStarted() {
-        return false;
+        return async != null && async.isStarted();
     }
 
     @Override
     public boolean isAsyncSupported() {
-        return false;
+        return asyncSupported;
     }
 
     @Override
     public AsyncContext getAsyncContext() {
-        throw new IllegalStateException(ServletMessages.asyncNotSupported("getAsyncContext"));
-    }
-
-    @Override
-    public RequestDispatcher getRequestDispatcher(String path) {
-        return null;
+        if (!isAsyncStarted()) {
+            throw new IllegalStateException(ServletMessages.asyncNotStarted());
+        }
+        return async.context();
     }
 
     @Override
     public DispatcherType getDispatcherType() {
-        return DispatcherType.REQUEST;
+        return dispatcherType;
     }
 
-    @Override
-    public Collection<Part> getParts() throws ServletException {
-        throw new ServletException(ServletMessages.multipartNotSupported());
-    }
+    // ---- dispatching
 
     @Override
-    public Part getPart(String name) throws ServletException {
-        throw new ServletException(ServletMessages.multipartNotSupported());
+    public RequestDispatcher getRequestDispatcher(String path) {
+        if (path == null) {
+            return null;
+        }
+        String target = path;
+        if (!path.startsWith("/")) {
+            String current = contextRelativePath();
+            target = current.substring(0, current.lastIndexOf('/') + 1) + path;
+        }
+        return app.context().getRequestDispatcher(target);
     }
+
+    // ---- upgrade and trailers
 
     @Override
     public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
@@ -585,7 +918,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public ServletContext getServletContext() {
-        return context;
+        return app.context();
     }
 
     @Override
@@ -605,6 +938,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
                 exchange.connectionProtocol());
     }
 
-    private record FrontendPrincipal(String getName) implements Principal {
+    /** Names of the request's container attributes, for tests and the error page. */
+    Set<String> attributeNames() {
+        return attributes == null ? Set.of() : attributes.keySet();
     }
 }

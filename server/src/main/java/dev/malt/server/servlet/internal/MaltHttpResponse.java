@@ -35,12 +35,20 @@ import java.util.function.Supplier;
  */
 public final class MaltHttpResponse implements HttpServletResponse, ResponseOutput.Head {
 
+    /** The Servlet spec's default for response writers. */
+    public static final String DEFAULT_RESPONSE_ENCODING = "ISO-8859-1";
     private static final String CONTENT_TYPE = "Content-Type";
     private static final String CONTENT_LENGTH = "Content-Length";
 
     private final RequestModel request;
     private final MaltServletContext context;
     private final ResponseOutput output;
+    private MaltHttpRequest servletRequest;
+    /** While above zero, an include runs: status and headers are the including servlet's (spec 9.3). */
+    private int includeDepth;
+    /** sendError ran: the container answers with an error page once the servlet returns. */
+    private boolean errorPending;
+    private String errorMessage;
     private final HeaderFields headers = new HeaderFields();
 
     private int status = SC_OK;
@@ -52,6 +60,8 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     private PrintWriter writer;
     private boolean usingStream;
     private Supplier<Map<String, String>> trailerFields;
+    /** The charset {@code locale-encoding-mapping-list} gives the locale set with setLocale. */
+    private String localeEncoding;
 
     public MaltHttpResponse(RequestModel request, MaltServletContext context, ResponseChannel channel) {
         this.request = request;
@@ -61,6 +71,73 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     public ResponseOutput output() {
         return output;
+    }
+
+    /** The request this response answers; for relative redirects and URL rewriting. */
+    public void setRequest(MaltHttpRequest request) {
+        this.servletRequest = request;
+    }
+
+    // ---- container side: includes and error pages
+
+    public void beginInclude() {
+        includeDepth++;
+        output.beginInclude();
+    }
+
+    public void endInclude() {
+        includeDepth--;
+        output.endInclude();
+    }
+
+    public boolean isIncluding() {
+        return includeDepth > 0;
+    }
+
+    public boolean isErrorPending() {
+        return errorPending;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    /**
+     * Clears what the app prepared so an error page can answer: buffer, content type and length, the
+     * writer/stream choice; keeps the other headers. Only before commit.
+     */
+    public void prepareErrorPage(int sc) {
+        errorPending = false;
+        output.setSuspended(false);
+        output.resetBuffer();
+        output.attach(null);
+        status = sc;
+        contentType = null;
+        explicitEncoding = null;
+        contentLength = -1;
+        writer = null;
+        stream = null;
+        usingStream = false;
+    }
+
+    /** Malt's own error page for the pending status, when the app has none. */
+    public void sendDefaultErrorPage() throws IOException {
+        sendDefaultErrorPageWith(status, errorMessage);
+    }
+
+    /** Malt's own error page for {@code sc}; the message is shown escaped, only when the app chose it. */
+    public void sendDefaultErrorPageWith(int sc, String message) throws IOException {
+        prepareErrorPage(sc);
+        if (HttpStatusReasons.forbidsBody(sc)) {
+            output.close();
+            return;
+        }
+        writeOwnPage(HtmlPages.error(sc, message));
+    }
+
+    /** After a forward, or once the app is done: commit what is there and ignore further output. */
+    public void closeOutput() throws IOException {
+        output.close();
     }
 
     /** Ends the response after the servlet returned normally. */
@@ -112,7 +189,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setStatus(int sc) {
-        if (isCommitted()) {
+        if (isCommitted() || includeDepth > 0) {
             return;
         }
         checkStatus(sc);
@@ -134,7 +211,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setHeader(String name, String value) {
-        if (name == null || isCommitted()) {
+        if (name == null || isCommitted() || includeDepth > 0) {
             return;
         }
         if (special(name, value)) {
@@ -149,7 +226,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void addHeader(String name, String value) {
-        if (name == null || value == null || isCommitted()) {
+        if (name == null || value == null || isCommitted() || includeDepth > 0) {
             return;
         }
         if (!special(name, value)) {
@@ -273,8 +350,22 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void addCookie(Cookie cookie) {
-        if (cookie == null || isCommitted()) {
+        if (cookie == null || isCommitted() || includeDepth > 0) {
             return;
+        }
+        headers.add("Set-Cookie", SetCookieHeader.format(cookie));
+    }
+
+    /** The container's session cookie: replaces an earlier one of the same name, even inside an include. */
+    public void setSessionCookie(Cookie cookie) {
+        if (output.isCommitted()) {
+            return;
+        }
+        String prefix = cookie.getName() + "=";
+        for (int i = headers.size() - 1; i >= 0; i--) {
+            if (headers.name(i).equalsIgnoreCase("Set-Cookie") && headers.value(i).startsWith(prefix)) {
+                headers.removeAt(i);
+            }
         }
         headers.add("Set-Cookie", SetCookieHeader.format(cookie));
     }
@@ -291,7 +382,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setContentType(String type) {
-        if (isCommitted()) {
+        if (isCommitted() || includeDepth > 0) {
             return;
         }
         if (type == null) {
@@ -313,13 +404,16 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         if (explicitEncoding != null) {
             return explicitEncoding;
         }
-        String contextDefault = context.getResponseCharacterEncoding();
-        return contextDefault != null ? contextDefault : MaltServletContext.DEFAULT_RESPONSE_ENCODING;
+        if (localeEncoding != null) {
+            return localeEncoding;
+        }
+        String contextDefault = context == null ? null : context.getResponseCharacterEncoding();
+        return contextDefault != null ? contextDefault : DEFAULT_RESPONSE_ENCODING;
     }
 
     @Override
     public void setCharacterEncoding(String encoding) {
-        if (isCommitted() || writer != null) {
+        if (isCommitted() || writer != null || includeDepth > 0) {
             return; // the spec: no effect once the writer exists or the response is committed
         }
         explicitEncoding = encoding == null ? null : sanitize(encoding);
@@ -332,7 +426,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setContentLengthLong(long length) {
-        if (isCommitted()) {
+        if (isCommitted() || includeDepth > 0) {
             return;
         }
         contentLength = length < 0 ? -1 : length;
@@ -340,10 +434,16 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setLocale(Locale locale) {
-        if (isCommitted()) {
+        if (isCommitted() || includeDepth > 0 || locale == null) {
             return;
         }
         this.locale = locale;
+        if (explicitEncoding == null && writer == null) {
+            String mapped = context == null ? null : context.encodingForLocale(locale);
+            if (mapped != null) {
+                localeEncoding = mapped;
+            }
+        }
     }
 
     @Override
@@ -360,9 +460,14 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         }
         usingStream = true;
         if (stream == null) {
-            stream = new ResponseOutputStream(output);
+            stream = new ResponseOutputStream(output, servletRequest);
         }
         return stream;
+    }
+
+    /** Whether the app took the writer or the stream (the default servlet then writes through it). */
+    public boolean isUsingWriter() {
+        return writer != null;
     }
 
     @Override
@@ -386,6 +491,9 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public void setBufferSize(int size) {
+        if (includeDepth > 0) {
+            return;
+        }
         output.setBufferSize(size);
     }
 
@@ -406,12 +514,33 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
 
     @Override
     public boolean isCommitted() {
-        return output.isCommitted();
+        return output.isCommitted() || errorPending;
     }
 
     /** Clears status, headers, buffer and the writer/stream choice (spec: legal before commit). */
     @Override
     public void reset() {
+        if (includeDepth > 0) {
+            return; // an included servlet may not touch the including servlet's status and headers
+        }
+        if (errorPending) {
+            throw new IllegalStateException(ServletMessages.resetAfterCommit());
+        }
+        clearAll();
+    }
+
+    /**
+     * Before Malt answers an uncaught exception: what the app half-built (headers such as Cache-Control
+     * included) must not leak into the error page. Only before commit.
+     */
+    public void discardForFailure() {
+        errorPending = false;
+        errorMessage = null;
+        output.setSuspended(false);
+        clearAll();
+    }
+
+    private void clearAll() {
         output.resetBuffer(); // throws if committed
         output.attach(null);  // the old writer is done; a new getWriter() may pick another charset
         status = SC_OK;
@@ -420,6 +549,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         explicitEncoding = null;
         contentLength = -1;
         locale = null;
+        localeEncoding = null;
         writer = null;
         stream = null;
         usingStream = false;
@@ -433,25 +563,32 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         sendError(sc, null);
     }
 
+    /**
+     * Marks the response for an error page (spec 10.9): output is ignored from now on, the response
+     * counts as committed, and once the servlet returns the container answers with the app's error
+     * page for {@code sc}, or Malt's own. Ignored inside an include.
+     */
     @Override
     public void sendError(int sc, String message) throws IOException {
+        if (includeDepth > 0) {
+            return;
+        }
         if (isCommitted()) {
             throw new IllegalStateException(ServletMessages.sendErrorAfterCommit(sc));
         }
         checkStatus(sc);
         output.resetBuffer();
         status = sc;
-        contentLength = -1;
-        if (HttpStatusReasons.forbidsBody(sc)) {
-            contentType = null;
-            output.close();
-            return;
-        }
-        writeOwnPage(HtmlPages.error(sc, message));
+        errorMessage = message;
+        errorPending = true;
+        output.setSuspended(true);
     }
 
     @Override
     public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        if (includeDepth > 0) {
+            return;
+        }
         if (isCommitted()) {
             throw new IllegalStateException(ServletMessages.redirectAfterCommit(location));
         }
@@ -459,7 +596,8 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
             throw new IllegalArgumentException(ServletMessages.redirectLocationNull());
         }
         checkStatus(sc);
-        String absolute = RedirectLocations.absolute(location, request);
+        String absolute = RedirectLocations.absolute(location, request,
+                servletRequest == null ? request.requestUri() : servletRequest.getRequestURI());
         status = sc;
         headers.set("Location", sanitize(absolute));
         if (clearBuffer) {
@@ -479,22 +617,24 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         output.close();
     }
 
-    /** Replaces everything the app prepared by an error page; only before commit. */
+    /** Replaces everything the app prepared by Malt's error page; only before commit. */
     public void sendErrorPage(int sc) throws IOException {
         reset();
-        sendError(sc);
+        status = sc;
+        errorMessage = null;
+        sendDefaultErrorPage();
     }
 
     // ---- URL rewriting (sessions) and trailers
 
     @Override
     public String encodeURL(String url) {
-        return url; // no sessions, so no jsessionid to add
+        return servletRequest == null || url == null ? url : SessionUrls.encode(url, servletRequest);
     }
 
     @Override
     public String encodeRedirectURL(String url) {
-        return url;
+        return encodeURL(url);
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 
-/** The config handed to {@code Servlet.init}: the app's name as servlet name, and its init parameters. */
-final class MaltServletConfig implements ServletConfig {
+/** The config handed to {@code Servlet.init}: the servlet's name, its context and its init parameters. */
+public final class MaltServletConfig implements ServletConfig {
 
     private final String servletName;
     private final ServletContext context;

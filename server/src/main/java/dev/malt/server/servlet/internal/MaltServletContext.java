@@ -1,16 +1,17 @@
 package dev.malt.server.servlet.internal;
 
+import dev.malt.server.servlet.core.ServletHolder;
+import dev.malt.server.servlet.core.WebApp;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.descriptor.JspConfigDescriptor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,65 +20,80 @@ import java.net.URL;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.EventListener;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
- * The ServletContext of a plain servlet app: one servlet mounted at {@code contextPath/*}.
- *
- * <p>Resources ({@code getResource}, {@code getRealPath}) resolve against the app's base directory;
- * paths that would climb out of it resolve to nothing. The app's init parameters are visible here as
- * context parameters too, because a plain servlet app has one parameter set and some libraries read
- * it from the context. Request bodies default to UTF-8 and responses to ISO-8859-1 (the Servlet
- * default) until the app changes them through this context. Everything that belongs to a WAR container
- * (dynamic registration, filters, listeners, sessions, roles) throws UnsupportedOperationException.
+ * The {@link ServletContext} of one context. Thin: registration, mapping, listeners and sessions are
+ * the {@link WebApp}'s; this class holds the context's attributes and init parameters and checks who
+ * may call what. A second, <em>restricted</em> instance goes to context listeners that were added
+ * programmatically: the spec (4.4) forbids them to configure the context.
  */
 public final class MaltServletContext implements ServletContext {
 
-    /** Malt's container default for request bodies: browsers send forms as UTF-8 today. */
-    public static final String DEFAULT_REQUEST_ENCODING = "UTF-8";
-    /** The Servlet spec's default for response writers. */
-    public static final String DEFAULT_RESPONSE_ENCODING = "ISO-8859-1";
-
-    private final String appName;
-    private final String contextPath;
-    private final Path baseDir;
-    private final ClassLoader classLoader;
+    private final WebApp app;
+    private final boolean restricted;
+    private final MaltServletContext shared;
+    private final Map<String, Object> attributes;
     private final Map<String, String> initParameters;
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Logger appLog;
-    private volatile String requestEncoding = DEFAULT_REQUEST_ENCODING;
+    private volatile String requestEncoding;
     private volatile String responseEncoding;
 
-    public MaltServletContext(String appName, String contextPath, Path baseDir, ClassLoader classLoader,
-                              Map<String, String> initParameters, Path tempDir) {
-        this.appName = appName;
-        this.contextPath = contextPath;
-        this.baseDir = baseDir;
-        this.classLoader = classLoader;
-        this.initParameters = Map.copyOf(initParameters);
-        this.appLog = LoggerFactory.getLogger("malt.app." + appName);
-        attributes.put(TEMPDIR, tempDir.toFile());
+    public MaltServletContext(WebApp app, Map<String, String> initParameters) {
+        this.app = app;
+        this.restricted = false;
+        this.shared = this;
+        this.attributes = new ConcurrentHashMap<>();
+        this.initParameters = Collections.synchronizedMap(new java.util.LinkedHashMap<>(initParameters));
+        this.requestEncoding = app.model().requestCharacterEncoding();
+        this.responseEncoding = app.model().responseCharacterEncoding();
+    }
+
+    private MaltServletContext(MaltServletContext full) {
+        this.app = full.app;
+        this.restricted = true;
+        this.shared = full;
+        this.attributes = full.attributes;
+        this.initParameters = full.initParameters;
+    }
+
+    /** The view for context listeners the app added itself. */
+    public MaltServletContext restrictedView() {
+        return new MaltServletContext(this);
+    }
+
+    public WebApp app() {
+        return app;
+    }
+
+    private void checkConfigurable(String method) {
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext(method));
+        }
+        app.checkInitializing(method);
     }
 
     @Override
     public String getContextPath() {
-        return contextPath;
+        return app.contextPath();
     }
 
     @Override
     public ServletContext getContext(String uripath) {
-        if (uripath == null) {
+        if (uripath == null || !uripath.startsWith("/")) {
             return null;
         }
-        boolean inside = contextPath.isEmpty() || uripath.equals(contextPath) || uripath.startsWith(contextPath + "/");
-        return inside ? this : null; // other apps run in other JVMs
+        WebApp other = app.host() == null ? app : app.host().contextFor(uripath);
+        if (other == app) {
+            return this;
+        }
+        return other == null ? null : other.context(); // another mount of this app, same worker
     }
 
     @Override
@@ -92,34 +108,32 @@ public final class MaltServletContext implements ServletContext {
 
     @Override
     public int getEffectiveMajorVersion() {
-        return 6;
+        return app.model().majorVersion();
     }
 
     @Override
     public int getEffectiveMinorVersion() {
-        return 1;
+        return app.model().minorVersion();
     }
 
     @Override
     public String getMimeType(String file) {
-        return file == null ? null : MimeTypes.forFileName(file);
+        if (file == null) {
+            return null;
+        }
+        int dot = file.lastIndexOf('.');
+        if (dot >= 0) {
+            String mapped = app.model().mimeMappings().get(file.substring(dot + 1).toLowerCase(Locale.ROOT));
+            if (mapped != null) {
+                return mapped;
+            }
+        }
+        return MimeTypes.forFileName(file);
     }
 
     @Override
     public Set<String> getResourcePaths(String path) {
-        Path dir = resolve(path);
-        if (dir == null || !Files.isDirectory(dir)) {
-            return null;
-        }
-        String prefix = path.endsWith("/") ? path : path + "/";
-        Set<String> paths = new TreeSet<>();
-        try (Stream<Path> children = Files.list(dir)) {
-            children.forEach(child -> paths.add(prefix + child.getFileName()
-                    + (Files.isDirectory(child) ? "/" : "")));
-        } catch (IOException e) {
-            return null;
-        }
-        return paths;
+        return app.resources().list(path);
     }
 
     @Override
@@ -127,13 +141,15 @@ public final class MaltServletContext implements ServletContext {
         if (path == null || !path.startsWith("/")) {
             throw new MalformedURLException(ServletMessages.resourcePathNotAbsolute(path));
         }
-        Path file = resolve(path);
-        return file != null && Files.exists(file) ? file.toUri().toURL() : null;
+        return app.resources().url(path);
     }
 
     @Override
     public InputStream getResourceAsStream(String path) {
-        Path file = resolve(path);
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        Path file = app.resources().file(path);
         if (file == null || !Files.isRegularFile(file)) {
             return null;
         }
@@ -146,37 +162,30 @@ public final class MaltServletContext implements ServletContext {
 
     @Override
     public String getRealPath(String path) {
-        Path file = resolve(path == null || path.isEmpty() ? "/" : path);
-        return file == null ? null : file.toString();
-    }
-
-    /** {@code path} below the base directory, or {@code null} when it would leave it. */
-    private Path resolve(String path) {
-        if (path == null || !path.startsWith("/")) {
-            return null;
-        }
-        Path file = baseDir.resolve(path.substring(1)).normalize();
-        return file.startsWith(baseDir) ? file : null;
+        return app.resources().realPath(path);
     }
 
     @Override
     public RequestDispatcher getRequestDispatcher(String path) {
-        return null; // dispatching arrives with the WAR container
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        return app.dispatcher().forPath(path);
     }
 
     @Override
     public RequestDispatcher getNamedDispatcher(String name) {
-        return null;
+        return name == null ? null : app.dispatcher().forName(name);
     }
 
     @Override
     public void log(String msg) {
-        appLog.info(msg);
+        app.log().info(msg);
     }
 
     @Override
     public void log(String message, Throwable throwable) {
-        appLog.error(message, throwable);
+        app.log().error(message, throwable);
     }
 
     @Override
@@ -186,27 +195,39 @@ public final class MaltServletContext implements ServletContext {
 
     @Override
     public String getInitParameter(String name) {
-        return name == null ? null : initParameters.get(name);
+        if (name == null) {
+            throw new NullPointerException(ServletMessages.initParameterNull(null));
+        }
+        return initParameters.get(name);
     }
 
     @Override
     public Enumeration<String> getInitParameterNames() {
-        return Collections.enumeration(initParameters.keySet());
+        synchronized (initParameters) {
+            return Collections.enumeration(new ArrayList<>(initParameters.keySet()));
+        }
     }
 
     @Override
     public boolean setInitParameter(String name, String value) {
-        throw new IllegalStateException(ServletMessages.contextAlreadyInitialized("setInitParameter"));
+        if (name == null) {
+            throw new NullPointerException(ServletMessages.initParameterNull(null));
+        }
+        checkConfigurable("setInitParameter");
+        return initParameters.putIfAbsent(name, value) == null;
     }
 
     @Override
     public Object getAttribute(String name) {
-        return name == null ? null : attributes.get(name);
+        if (name == null) {
+            throw new NullPointerException(ServletMessages.attributeNameNull());
+        }
+        return attributes.get(name);
     }
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(Set.copyOf(attributes.keySet()));
+        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
     }
 
     @Override
@@ -215,192 +236,289 @@ public final class MaltServletContext implements ServletContext {
             throw new NullPointerException(ServletMessages.attributeNameNull());
         }
         if (object == null) {
-            attributes.remove(name);
-        } else {
-            attributes.put(name, object);
+            removeAttribute(name);
+            return;
         }
+        Object old = attributes.put(name, object);
+        if (old == null) {
+            app.listeners().contextAttributeAdded(shared, name, object);
+        } else {
+            app.listeners().contextAttributeReplaced(shared, name, old);
+        }
+    }
+
+    /** Container attributes set before any listener exists (temp dir, ordered libs). */
+    public void setAttributeQuietly(String name, Object value) {
+        attributes.put(name, value);
     }
 
     @Override
     public void removeAttribute(String name) {
-        if (name != null) {
-            attributes.remove(name);
+        if (name == null) {
+            return;
+        }
+        Object old = attributes.remove(name);
+        if (old != null) {
+            app.listeners().contextAttributeRemoved(shared, name, old);
         }
     }
 
     @Override
     public String getServletContextName() {
-        return appName;
+        return app.model().displayName();
     }
 
     @Override
     public ClassLoader getClassLoader() {
-        return classLoader;
+        return app.classLoader();
     }
 
     @Override
     public String getVirtualServerName() {
-        return "Malt/" + appName;
+        return "Malt/" + app.appName();
     }
+
+    // ---- encodings
 
     @Override
     public String getRequestCharacterEncoding() {
-        return requestEncoding;
+        return shared.requestEncoding;
     }
 
     @Override
     public void setRequestCharacterEncoding(String encoding) {
-        requestEncoding = encoding;
-    }
-
-    @Override
-    public String getResponseCharacterEncoding() {
-        return responseEncoding;
-    }
-
-    @Override
-    public void setResponseCharacterEncoding(String encoding) {
-        responseEncoding = encoding;
+        checkConfigurable("setRequestCharacterEncoding");
+        shared.requestEncoding = encoding;
     }
 
     @Override
     public void setRequestCharacterEncoding(Charset encoding) {
-        requestEncoding = encoding == null ? null : encoding.name();
+        setRequestCharacterEncoding(encoding == null ? null : encoding.name());
+    }
+
+    @Override
+    public String getResponseCharacterEncoding() {
+        return shared.responseEncoding;
+    }
+
+    @Override
+    public void setResponseCharacterEncoding(String encoding) {
+        checkConfigurable("setResponseCharacterEncoding");
+        shared.responseEncoding = encoding;
     }
 
     @Override
     public void setResponseCharacterEncoding(Charset encoding) {
-        responseEncoding = encoding == null ? null : encoding.name();
+        setResponseCharacterEncoding(encoding == null ? null : encoding.name());
     }
 
-    // ---- what a plain servlet app does not have: sessions, registration, listeners, roles, JSP
+    /** The charset {@code locale-encoding-mapping-list} gives for a locale, or {@code null}. */
+    public String encodingForLocale(Locale locale) {
+        Map<String, String> mappings = app.model().localeEncodingMappings();
+        if (mappings.isEmpty()) {
+            return null;
+        }
+        String full = mappings.get(locale.toString());
+        if (full != null) {
+            return full;
+        }
+        full = mappings.get(locale.toLanguageTag());
+        return full != null ? full : mappings.get(locale.getLanguage());
+    }
+
+    // ---- sessions
 
     @Override
     public int getSessionTimeout() {
-        return 0;
+        return app.sessions().timeoutMinutes();
     }
 
     @Override
     public void setSessionTimeout(int sessionTimeout) {
-        throw warOnly("setSessionTimeout");
+        checkConfigurable("setSessionTimeout");
+        app.sessions().setTimeoutMinutes(sessionTimeout);
     }
 
     @Override
     public SessionCookieConfig getSessionCookieConfig() {
-        throw warOnly("getSessionCookieConfig");
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getSessionCookieConfig"));
+        }
+        return app.sessions().cookieConfig();
     }
 
     @Override
     public void setSessionTrackingModes(Set<SessionTrackingMode> sessionTrackingModes) {
-        throw warOnly("setSessionTrackingModes");
+        checkConfigurable("setSessionTrackingModes");
+        app.sessions().setTrackingModes(sessionTrackingModes);
     }
 
     @Override
     public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
-        return Collections.emptySet();
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getDefaultSessionTrackingModes"));
+        }
+        return app.sessions().defaultTrackingModes();
     }
 
     @Override
     public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
-        return Collections.emptySet();
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getEffectiveSessionTrackingModes"));
+        }
+        return app.sessions().effectiveTrackingModes();
     }
+
+    // ---- programmatic registration: allowed while the context initializes
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
-        throw warOnly("addServlet");
+        checkName(servletName);
+        checkConfigurable("addServlet");
+        return app.addServlet(servletName, className, null, null);
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
-        throw warOnly("addServlet");
+        checkName(servletName);
+        checkConfigurable("addServlet");
+        return app.addServlet(servletName, null, null, servlet);
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
-        throw warOnly("addServlet");
+        checkName(servletName);
+        checkConfigurable("addServlet");
+        return app.addServlet(servletName, null, servletClass, null);
     }
 
     @Override
     public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
-        throw warOnly("addJspFile");
+        checkName(servletName);
+        if (jspFile == null || !jspFile.startsWith("/")) {
+            throw new IllegalArgumentException(ServletMessages.jspFileInvalid(jspFile));
+        }
+        checkConfigurable("addJspFile");
+        return app.addJspFile(servletName, jspFile);
     }
 
     @Override
-    public <T extends Servlet> T createServlet(Class<T> clazz) {
-        throw warOnly("createServlet");
+    public <T extends Servlet> T createServlet(Class<T> clazz) throws ServletException {
+        checkCreate("createServlet");
+        return app.create(clazz);
     }
 
     @Override
     public ServletRegistration getServletRegistration(String servletName) {
-        return null;
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getServletRegistration"));
+        }
+        return app.servlet(servletName);
     }
 
     @Override
     public Map<String, ? extends ServletRegistration> getServletRegistrations() {
-        return Collections.emptyMap();
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getServletRegistrations"));
+        }
+        return app.servletRegistrations();
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
-        throw warOnly("addFilter");
+        checkName(filterName);
+        checkConfigurable("addFilter");
+        return app.addFilter(filterName, className, null, null);
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
-        throw warOnly("addFilter");
+        checkName(filterName);
+        checkConfigurable("addFilter");
+        return app.addFilter(filterName, null, null, filter);
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
-        throw warOnly("addFilter");
+        checkName(filterName);
+        checkConfigurable("addFilter");
+        return app.addFilter(filterName, null, filterClass, null);
     }
 
     @Override
-    public <T extends Filter> T createFilter(Class<T> clazz) {
-        throw warOnly("createFilter");
+    public <T extends Filter> T createFilter(Class<T> clazz) throws ServletException {
+        checkCreate("createFilter");
+        return app.create(clazz);
     }
 
     @Override
     public FilterRegistration getFilterRegistration(String filterName) {
-        return null;
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getFilterRegistration"));
+        }
+        return app.filter(filterName);
     }
 
     @Override
     public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
-        return Collections.emptyMap();
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getFilterRegistrations"));
+        }
+        return app.filterRegistrations();
     }
 
     @Override
     public void addListener(String className) {
-        throw warOnly("addListener");
+        checkConfigurable("addListener");
+        app.addListener(className);
     }
 
     @Override
     public <T extends EventListener> void addListener(T listener) {
-        throw warOnly("addListener");
+        checkConfigurable("addListener");
+        app.addListener(listener);
     }
 
     @Override
     public void addListener(Class<? extends EventListener> listenerClass) {
-        throw warOnly("addListener");
+        checkConfigurable("addListener");
+        app.addListener(listenerClass);
     }
 
     @Override
-    public <T extends EventListener> T createListener(Class<T> clazz) {
-        throw warOnly("createListener");
+    public <T extends EventListener> T createListener(Class<T> clazz) throws ServletException {
+        checkCreate("createListener");
+        return app.createListener(clazz);
     }
 
     @Override
     public JspConfigDescriptor getJspConfigDescriptor() {
-        return null;
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getJspConfigDescriptor"));
+        }
+        return new MaltJspConfigDescriptor(app.model().jspConfig());
     }
 
     @Override
     public void declareRoles(String... roleNames) {
-        throw warOnly("declareRoles");
+        checkConfigurable("declareRoles");
+        app.security().declareRoles(roleNames);
     }
 
-    private static UnsupportedOperationException warOnly(String method) {
-        return new UnsupportedOperationException(ServletMessages.warContainerOnly(method));
+    private void checkCreate(String method) {
+        if (restricted) {
+            throw new UnsupportedOperationException(ServletMessages.restrictedContext(method));
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException(ServletMessages.registrationNameEmpty());
+        }
+    }
+
+    /** For messages and tests. */
+    ServletHolder holder(String name) {
+        return app.servlet(name);
     }
 }

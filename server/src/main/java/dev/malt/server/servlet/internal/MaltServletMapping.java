@@ -3,8 +3,9 @@ package dev.malt.server.servlet.internal;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.MappingMatch;
 
-/** The one mapping a plain servlet app has: its servlet on {@code /*}. */
-record MaltServletMapping(String matchValue, String servletName) implements HttpServletMapping {
+/** How a request was mapped to its servlet ({@code HttpServletRequest#getHttpServletMapping}). */
+public record MaltServletMapping(String matchValue, String pattern, String servletName, MappingMatch mappingMatch)
+        implements HttpServletMapping {
 
     @Override
     public String getMatchValue() {
@@ -13,7 +14,7 @@ record MaltServletMapping(String matchValue, String servletName) implements Http
 
     @Override
     public String getPattern() {
-        return "/*";
+        return pattern;
     }
 
     @Override
@@ -23,6 +24,12 @@ record MaltServletMapping(String matchValue, String servletName) implements Http
 
     @Override
     public MappingMatch getMappingMatch() {
-        return MappingMatch.PATH;
+        return mappingMatch;
+    }
+
+    @Override
+    public String toString() {
+        return "MappingImpl{matchValue=" + matchValue + ", pattern=" + pattern + ", servletName=" + servletName
+                + ", mappingMatch=" + mappingMatch + "}";
     }
 }

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** File extension to media type, for {@code ServletContext#getMimeType}: a web-centred table, then the JDK's. */
-final class MimeTypes {
+public final class MimeTypes {
 
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("css", "text/css"),

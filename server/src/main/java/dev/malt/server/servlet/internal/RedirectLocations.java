@@ -14,6 +14,11 @@ final class RedirectLocations {
     }
 
     public static String absolute(String location, RequestModel request) {
+        return absolute(location, request, request.requestUri());
+    }
+
+    /** @param currentUri the request URI relative locations resolve against (after a forward, the target's) */
+    public static String absolute(String location, RequestModel request, String currentUri) {
         if (hasScheme(location)) {
             return location;
         }
@@ -24,7 +29,7 @@ final class RedirectLocations {
         String path = location.substring(0, suffixStart);
         String suffix = location.substring(suffixStart);
         if (!path.startsWith("/")) {
-            String base = request.requestUri().startsWith("/") ? request.requestUri() : "/";
+            String base = currentUri != null && currentUri.startsWith("/") ? currentUri : "/";
             // an empty path ("?q", "#f") keeps the request's path, as RFC 3986 resolution does
             path = path.isEmpty() ? base : base.substring(0, base.lastIndexOf('/') + 1) + path;
         }

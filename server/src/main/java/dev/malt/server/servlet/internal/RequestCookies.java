@@ -12,12 +12,21 @@ import java.util.List;
  * quotes, and pairs that cannot be a cookie (no name, a name the Servlet API rejects, the RFC 2109
  * {@code $Version}-style attributes) are skipped rather than failing the request.
  */
-final class RequestCookies {
+public final class RequestCookies {
 
     /** Browsers cap cookies per domain far lower; this only bounds a hostile header. */
     private static final int MAX_COOKIES = 500;
 
     private RequestCookies() {
+    }
+
+    /** Every cookie of every Cookie header, in order. */
+    public static List<Cookie> parse(List<String> headers) {
+        List<Cookie> all = new ArrayList<>();
+        for (String header : headers) {
+            all.addAll(parse(header));
+        }
+        return all;
     }
 
     public static List<Cookie> parse(String header) {

@@ -52,6 +52,10 @@ public final class ResponseOutput {
     /** The channel failed once: the peer is gone, so later output fails fast without touching it. */
     private ClientAbortException broken;
     private ResponseWriter writer;
+    /** After sendError: the app's output is dropped until the container writes the error page. */
+    private boolean suspended;
+    /** While an include runs, closing the output only flushes it: the including servlet continues. */
+    private int includeDepth;
 
     public ResponseOutput(ResponseChannel channel, Head head, boolean headRequest) {
         this.channel = channel;
@@ -75,6 +79,27 @@ public final class ResponseOutput {
         return committed;
     }
 
+    public ResponseChannel channel() {
+        return channel;
+    }
+
+    public void setSuspended(boolean suspended) {
+        this.suspended = suspended;
+    }
+
+    public void beginInclude() {
+        includeDepth++;
+    }
+
+    public void endInclude() {
+        includeDepth--;
+    }
+
+    /** Bytes the app wrote since the last reset, sent or not. */
+    public long written() {
+        return written;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -92,7 +117,7 @@ public final class ResponseOutput {
         if (broken != null) {
             throw broken;
         }
-        if (closed || length <= 0) {
+        if (closed || suspended || length <= 0) {
             return; // after close, sendError or a reached Content-Length, output is ignored (spec 5.7)
         }
         long declared = head.declaredLength();
@@ -130,12 +155,57 @@ public final class ResponseOutput {
         }
     }
 
+    /**
+     * Sends a file region as the whole body (the default servlet): the head with its exact length,
+     * then the bytes through {@link ResponseChannel#writeFile}, without passing through the buffer.
+     * The response is closed afterwards. Nothing may have been written before.
+     */
+    public void sendFile(java.nio.file.Path file, long position, long length) throws IOException {
+        if (broken != null) {
+            throw broken;
+        }
+        if (closed || suspended) {
+            return;
+        }
+        resetBuffer();
+        written = length;
+        commitWithLength(length);
+        if (!bodyless && length > 0) {
+            try {
+                channel.writeFile(file, position, length);
+            } catch (IOException e) {
+                closed = true;
+                abort(e);
+                throw broken(e);
+            }
+        }
+        closed = true;
+        finished = true;
+        try {
+            channel.finish();
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    private void commitWithLength(long length) throws IOException {
+        committed = true;
+        int status = head.status();
+        bodyless = headRequest || HttpStatusReasons.forbidsBody(status);
+        sentLength = length;
+        try {
+            channel.writeHead(status, null, head.headersToSend(), length);
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
     /** Commits and pushes everything written so far to the peer. */
     public void flush() throws IOException {
         if (broken != null) {
             throw broken;
         }
-        if (closed) {
+        if (closed || suspended) {
             return;
         }
         commit(false);
@@ -162,6 +232,10 @@ public final class ResponseOutput {
     /** Ends the response: commits if needed, sends the rest and finishes the channel. Idempotent. */
     public void close() throws IOException {
         if (closed) {
+            return;
+        }
+        if (includeDepth > 0) {
+            flush();
             return;
         }
         ResponseWriter pending = writer;

@@ -328,6 +328,306 @@ public final class ServletMessages {
                 + " bytes; the connection is closed so the client does not wait for the rest";
     }
 
+    // ---- the container: deployment and startup
+
+    public static String startFailed(String appName, String contextPath, Throwable cause) {
+        return "App '" + appName + "', context " + ctx(contextPath) + ": startup failed: " + cause
+                + ". The app was not started; see the cause below.";
+    }
+
+    public static String contextInitializedFailed(String appName, String contextPath, Throwable cause) {
+        return "App '" + appName + "', context " + ctx(contextPath) + ": a ServletContextListener failed in "
+                + "contextInitialized(): " + cause + ". The app was not started; fix the cause below, then reload.";
+    }
+
+    public static String filterInitFailed(String appName, String filterName, Throwable cause) {
+        return "App '" + appName + "': filter '" + filterName + "' failed to start: " + cause
+                + ". The app was not started; fix the cause below, then reload.";
+    }
+
+    public static String servletInitFailed(String appName, String servletName, String className, boolean inInit,
+                                           Throwable cause) {
+        Throwable root = cause;
+        while (root instanceof jakarta.servlet.ServletException se && se.getRootCause() != null && se.getRootCause() != se
+                && se.getMessage() != null && se.getMessage().equals(String.valueOf(se.getRootCause()))) {
+            root = se.getRootCause();
+        }
+        return "App '" + appName + "': servlet '" + servletName + "' (" + className + ") "
+                + (inInit ? "failed in init(): " : "could not be loaded: ") + root
+                + ". The app was not started. Fix the cause below (often a missing class, init parameter, "
+                + "file or service), then reload.";
+    }
+
+    public static String initializerLoadFailed(String appName, String className, Throwable cause) {
+        return "App '" + appName + "': the ServletContainerInitializer " + className
+                + " (listed in a jar's META-INF/services) could not be loaded: " + cause
+                + ". A jar in WEB-INF/lib is probably missing or for another Servlet version.";
+    }
+
+    public static String initializerFailed(String appName, String className, Throwable cause) {
+        return "App '" + appName + "': the ServletContainerInitializer " + className + " failed: " + cause
+                + ". The app was not started; see the cause below.";
+    }
+
+    public static String classNotInApp(String what, String className, java.nio.file.Path source) {
+        return what + " names class " + className + ", which is neither in WEB-INF/classes nor in a jar in "
+                + "WEB-INF/lib of " + source + ". Check the class name in the descriptor or annotation, and that "
+                + "the jar holding it is packaged in the WAR.";
+    }
+
+    public static String classUnloadable(String what, String className, Throwable cause) {
+        String missing = cause instanceof NoClassDefFoundError ? " (a class it needs is missing: "
+                + String.valueOf(cause.getMessage()).replace('/', '.') + ")" : "";
+        return what + ": class " + className + " could not be loaded: " + cause + missing
+                + ". A jar is probably missing from WEB-INF/lib, or was built for a newer Java.";
+    }
+
+    public static String wrongKind(String what, String className, String kind) {
+        return what + ": class " + className + " is not a " + kind
+                + (kind.startsWith("jakarta.") ? " (a javax.* class needs migrating to jakarta.*)" : "");
+    }
+
+    public static String noClassFor(String what) {
+        return what + " has no class: declare it with a servlet-class, filter-class or jsp-file";
+    }
+
+    public static String servletCreateFailed(String name, String className, Throwable cause) {
+        return "servlet '" + name + "' (" + className + ") could not be created: " + cause;
+    }
+
+    public static String filterCreateFailed(String name, String className, Throwable cause) {
+        return "filter '" + name + "' (" + className + ") could not be created: " + cause;
+    }
+
+    public static String instanceCreateFailed(String className, Throwable cause) {
+        return "Could not create an instance of " + className + " (it needs a public no-argument constructor): "
+                + cause;
+    }
+
+    public static String filterDestroyFailed(String appName, String filterName) {
+        return "App '" + appName + "': destroy() of filter '" + filterName + "' threw an exception";
+    }
+
+    public static String invalidUrlPattern(String pattern, String owner) {
+        return "URL pattern '" + pattern + "' of '" + owner + "' is not valid: use \"\", \"/\", \"/*\", "
+                + "\"/path\", \"/path/*\" or \"*.ext\"";
+    }
+
+    public static String duplicateMapping(String pattern, String first, String second) {
+        return "URL pattern '" + pattern + "' is mapped to both servlet '" + first + "' and servlet '" + second
+                + "'. A pattern may name one servlet only: remove one of the mappings.";
+    }
+
+    public static String filterMappingUnknown(String filterName) {
+        return "A filter-mapping names filter '" + filterName + "', which is not declared";
+    }
+
+    public static String mappingEmpty(String servletName) {
+        return "addMapping() for servlet '" + servletName + "' needs at least one URL pattern";
+    }
+
+    public static String filterMappingEmpty(String filterName) {
+        return "A mapping for filter '" + filterName + "' needs at least one URL pattern or servlet name";
+    }
+
+    public static String initParameterNull(String name) {
+        return "Init parameter names and values must not be null (name: " + name + ")";
+    }
+
+    public static String multipartConfigNull(String servletName) {
+        return "setMultipartConfig() for servlet '" + servletName + "' needs a config; it was null";
+    }
+
+    public static String servletSecurityNull(String servletName) {
+        return "setServletSecurity() for servlet '" + servletName + "' needs a constraint; it was null";
+    }
+
+    public static String runAsNull(String servletName) {
+        return "setRunAsRole() for servlet '" + servletName + "' needs a role; it was null";
+    }
+
+    public static String registrationNameEmpty() {
+        return "A servlet or filter name must not be null or empty";
+    }
+
+    public static String jspFileInvalid(String jspFile) {
+        return "addJspFile() needs a path that starts with '/'; got " + jspFile;
+    }
+
+    public static String restrictedContext(String method) {
+        return "ServletContext." + method + "(): not allowed for a ServletContextListener that was added "
+                + "programmatically (Servlet spec 4.4)";
+    }
+
+    public static String notAListener(String className) {
+        return className + " is not a listener type a ServletContext accepts (ServletContextListener, "
+                + "ServletContextAttributeListener, ServletRequest(Attribute)Listener, HttpSession(Attribute/Id)Listener)";
+    }
+
+    public static String contextListenerOutsideInitializer(String className) {
+        return "ServletContextListener " + className + " can only be added by a ServletContainerInitializer";
+    }
+
+    public static String listenerClassNotFound(String className, Throwable cause) {
+        return "Listener class " + className + " could not be loaded: " + cause;
+    }
+
+    public static String listenerCreateFailed(String className, Throwable cause) {
+        return "Listener " + className + " could not be created: " + cause;
+    }
+
+    public static String roleNameInvalid(String name) {
+        return "A role name must not be null or empty: " + name;
+    }
+
+    public static String securityConstraintsWithoutRealm(String appName, int count) {
+        return "App '" + appName + "' declares " + count + " security constraint(s). Malt has no user realm: "
+                + "URLs that need a role answer 401/403; users authenticated by the frontend (REMOTE_USER) pass "
+                + "constraints that need only a login";
+    }
+
+    public static String confidentialRequired() {
+        return "This URL needs HTTPS. Behind a TLS terminator, pass UWSGI_SCHEME https";
+    }
+
+    public static String alreadyAuthenticated() {
+        return "login(): the request is already authenticated";
+    }
+
+    public static String noContextFor(String uri) {
+        return "No context of this app is mounted at " + printable(uri);
+    }
+
+    // ---- the container: requests
+
+    public static String servletUnavailable(String name) {
+        return "Servlet '" + name + "' is unavailable";
+    }
+
+    public static String forwardAfterCommit() {
+        return "forward(): the response is already committed";
+    }
+
+    public static String includeTargetMissing(String path) {
+        return "include(): nothing can serve " + path;
+    }
+
+    public static String notContainerRequest(String className) {
+        return "The request passed to the dispatcher (" + className + ") is not the container's request nor a "
+                + "ServletRequestWrapper around it";
+    }
+
+    public static String errorPageInvalid(String location) {
+        return "Error page location '" + location + "' cannot be dispatched to";
+    }
+
+    public static String errorPageFailed(String appName, String location, int status) {
+        return "App '" + appName + "': error page " + location + " for status " + status
+                + " failed; answered with Malt's own page";
+    }
+
+    public static String dispatchPathInvalid(String path) {
+        return "Cannot dispatch to '" + path + "': a path within the context starts with '/'";
+    }
+
+    public static String foreignContext() {
+        return "AsyncContext.dispatch(ServletContext, path): the context is not one of this worker's";
+    }
+
+    public static String bodyAlreadyRead(String method) {
+        return method + "(): the request body has already been read through getInputStream() or getReader()";
+    }
+
+    public static String noMultipartConfig(String servletName) {
+        return "getParts(): servlet '" + servletName + "' has no multipart config; add @MultipartConfig or "
+                + "<multipart-config> to it";
+    }
+
+    public static String notMultipart(String contentType) {
+        return "getParts(): the request is not multipart/form-data (Content-Type: " + contentType + ")";
+    }
+
+    public static String asyncNotSupportedInChain(String servletName) {
+        return "startAsync(): a filter or the servlet ('" + servletName + "') in this request's chain does not "
+                + "support async; mark them async-supported";
+    }
+
+    public static String asyncNotStarted() {
+        return "getAsyncContext(): the request is not in async mode";
+    }
+
+    public static String asyncIllegalState(String method, String state) {
+        return method + "() is not allowed now (async state " + state + ")";
+    }
+
+    public static String asyncListenerFailed(String event, Object listener) {
+        return "Async listener " + listener + " failed in " + event;
+    }
+
+    public static String asyncTimedOut(String uri, long timeout) {
+        return "Async request " + printable(uri) + " timed out after " + timeout + " ms";
+    }
+
+    public static String peerGoneDuringAsync() {
+        return "The client went away while the request was in async mode";
+    }
+
+    public static String listenerNull(String kind) {
+        return kind + " must not be null";
+    }
+
+    public static String listenerAlreadySet(String kind) {
+        return "A " + kind + " is already set for this request";
+    }
+
+    public static String nonBlockingNeedsAsync(String method) {
+        return method + "(): non-blocking I/O needs an async request; call startAsync() first";
+    }
+
+    // ---- sessions
+
+    public static String sessionInvalidated(String method) {
+        return method + "(): the session has been invalidated";
+    }
+
+    public static String sessionAfterCommit() {
+        return "Cannot create a session after the response has been committed";
+    }
+
+    public static String noSessionToChange() {
+        return "changeSessionId(): the request has no session";
+    }
+
+    public static String sessionListenerFailed() {
+        return "A session binding listener failed";
+    }
+
+    public static String sessionStoreFull(String appName, String detail) {
+        return "App '" + appName + "': no new session: " + detail;
+    }
+
+    public static String sessionSweepFailed(String appName) {
+        return "App '" + appName + "': expiring sessions failed";
+    }
+
+    public static String sessionsNotShared(String appName, int workers) {
+        return "App '" + appName + "' uses HTTP sessions and runs " + workers + " workers. Sessions live in each "
+                + "worker's memory for now, and nginx may send a user's next request to another worker, which "
+                + "will not know the session. Run it with 'workers = 1' until sessions are shared.";
+    }
+
+    public static String sslTrackingUnsupported() {
+        return "Session tracking by SSL is not supported: TLS ends at the frontend";
+    }
+
+    public static String cookieAttributeNameInvalid(String name) {
+        return "A cookie attribute name must not be null or blank: " + name;
+    }
+
+    private static String ctx(String contextPath) {
+        return contextPath == null || contextPath.isEmpty() ? "/" : contextPath;
+    }
+
     private static String joinPaths(List<Path> paths) {
         return paths.stream().map(Path::toString).collect(Collectors.joining(", "));
     }

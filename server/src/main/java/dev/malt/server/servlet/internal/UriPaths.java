@@ -14,7 +14,7 @@ import java.util.Deque;
  * dot segments removed. Anything that could make two layers disagree about which resource is meant
  * is a 400: an encoded '/' or '\', a control character, invalid UTF-8, or '..' above the root.
  */
-final class UriPaths {
+public final class UriPaths {
 
     private UriPaths() {
     }

@@ -64,7 +64,7 @@ public class ContextServlet extends HttpServlet {
         try {
             context.addServlet("x", "y.Z");
             out.println("addServlet=no exception");
-        } catch (UnsupportedOperationException e) {
+        } catch (IllegalStateException e) {
             out.println("addServlet=" + e.getMessage());
         }
         context.setAttribute("count", 1);

@@ -258,27 +258,40 @@ public class ScenarioServlet extends HttpServlet {
             case "session" -> {
                 PrintWriter out = resp.getWriter();
                 out.print("false->" + req.getSession(false));
-                try {
-                    req.getSession(true);
-                } catch (IllegalStateException e) {
-                    out.print(" true->ISE:" + e.getMessage());
-                }
+                jakarta.servlet.http.HttpSession session = req.getSession(true);
+                out.print(" true->new=" + session.isNew() + " same=" + (session == req.getSession(false)));
             }
             case "async" -> {
-                try {
-                    req.startAsync();
-                } catch (IllegalStateException e) {
-                    resp.getWriter().print("ISE:" + e.getMessage());
-                }
+                jakarta.servlet.AsyncContext async = req.startAsync();
+                async.start(() -> {
+                    try {
+                        async.getResponse().getWriter().print("async done on another thread");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    async.complete();
+                });
             }
             case "read-listener" -> {
                 try {
-                    req.getInputStream().setReadListener(null);
+                    req.getInputStream().setReadListener(new jakarta.servlet.ReadListener() {
+                        @Override
+                        public void onDataAvailable() {
+                        }
+
+                        @Override
+                        public void onAllDataRead() {
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+                    });
                 } catch (IllegalStateException e) {
                     resp.getWriter().print("ISE:" + e.getMessage());
                 }
             }
-            case "dispatcher" -> resp.getWriter().print("dispatcher=" + req.getRequestDispatcher("/x"));
+            case "dispatcher" -> req.getRequestDispatcher("/text").forward(req, resp);
             case "date-header" -> {
                 resp.getWriter().print("date=" + req.getDateHeader("If-Modified-Since")
                         + " int=" + req.getIntHeader("X-Count") + " none=" + req.getIntHeader("X-None"));

@@ -46,9 +46,9 @@ class MappingHelpersTest {
 
     @Test
     void contextPathNormalization() {
-        assertEquals("", ServletAppLoader.normalizeContextPath("/"));
-        assertEquals("", ServletAppLoader.normalizeContextPath(null));
-        assertEquals("/shop", ServletAppLoader.normalizeContextPath("shop/"));
-        assertEquals("/shop", ServletAppLoader.normalizeContextPath("/shop"));
+        assertEquals("", ContextDeployer.normalizeContextPath("/"));
+        assertEquals("", ContextDeployer.normalizeContextPath(null));
+        assertEquals("/shop", ContextDeployer.normalizeContextPath("shop/"));
+        assertEquals("/shop", ContextDeployer.normalizeContextPath("/shop"));
     }
 }

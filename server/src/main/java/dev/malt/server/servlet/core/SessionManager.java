@@ -1,0 +1,299 @@
+package dev.malt.server.servlet.core;
+
+import dev.malt.server.servlet.deploy.SessionConfigModel;
+import dev.malt.server.servlet.internal.MaltHttpSession;
+import dev.malt.server.servlet.internal.MaltSessionCookieConfig;
+import dev.malt.server.servlet.internal.ServletMessages;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
+
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The session rules of one context (Servlet spec chapter 7): ids, timeouts, expiry, and the events the
+ * app hears: created/destroyed, id changes, attribute added/replaced/removed, and bound/unbound for
+ * values that implement {@link HttpSessionBindingListener}. Storage is the {@link SessionStore}'s.
+ */
+public final class SessionManager implements AutoCloseable {
+
+    /** The spec leaves it to the container; Tomcat and Jetty use 30 minutes. */
+    public static final int DEFAULT_TIMEOUT_MINUTES = 30;
+    /** How often expired sessions are looked for (they are also checked on every access). */
+    static final long SWEEP_SECONDS = 60;
+    private static final int ID_BYTES = 16;
+
+    private final WebApp app;
+    private final SessionStore store;
+    private final MaltSessionCookieConfig cookieConfig;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicBoolean warnedWorkers = new AtomicBoolean();
+    private final int workers;
+    private volatile int timeoutMinutes;
+    private volatile Set<SessionTrackingMode> trackingModes;
+    private ScheduledFuture<?> sweeper;
+
+    SessionManager(WebApp app, SessionStore store, SessionConfigModel config, int workers) {
+        this.app = app;
+        this.store = store;
+        this.workers = workers;
+        this.timeoutMinutes = config.timeoutMinutes() != null ? config.timeoutMinutes() : DEFAULT_TIMEOUT_MINUTES;
+        this.trackingModes = config.trackingModes();
+        this.cookieConfig = new MaltSessionCookieConfig(app);
+        cookieConfig.configure(config);
+    }
+
+    void start() {
+        sweeper = app.timers().scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public WebApp app() {
+        return app;
+    }
+
+    public void setMaxInactive(SessionData data, int seconds) {
+        data.setMaxInactiveSeconds(seconds);
+    }
+
+    public MaltSessionCookieConfig cookieConfig() {
+        return cookieConfig;
+    }
+
+    public int timeoutMinutes() {
+        return timeoutMinutes;
+    }
+
+    public void setTimeoutMinutes(int minutes) {
+        app.checkInitializing("setSessionTimeout");
+        timeoutMinutes = minutes;
+    }
+
+    public static Set<SessionTrackingMode> defaultTrackingModes() {
+        return EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
+    }
+
+    public Set<SessionTrackingMode> effectiveTrackingModes() {
+        Set<SessionTrackingMode> modes = trackingModes;
+        return modes == null ? defaultTrackingModes() : modes;
+    }
+
+    public void setTrackingModes(Set<SessionTrackingMode> modes) {
+        app.checkInitializing("setSessionTrackingModes");
+        if (modes.contains(SessionTrackingMode.SSL)) {
+            throw new IllegalArgumentException(ServletMessages.sslTrackingUnsupported());
+        }
+        trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
+    }
+
+    /** The name of the URL path parameter that carries the id: {@code jsessionid}. */
+    public String uriParameterName() {
+        return cookieConfig.effectiveName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    // ---- finding and creating
+
+    /** The live session with this id, or {@code null}; an expired one is expired now, with its events. */
+    public MaltHttpSession find(String id) {
+        if (id == null || id.isEmpty()) {
+            return null;
+        }
+        SessionData data = store.get(id);
+        if (data == null || !data.isValid()) {
+            return null;
+        }
+        if (data.isExpired(System.currentTimeMillis())) {
+            expire(data);
+            return null;
+        }
+        return view(data);
+    }
+
+    /** A new session for a request. */
+    public MaltHttpSession create() {
+        if (workers > 1 && warnedWorkers.compareAndSet(false, true)) {
+            app.log().warn(ServletMessages.sessionsNotShared(app.appName(), workers));
+        }
+        long now = System.currentTimeMillis();
+        int timeoutSeconds = timeoutMinutes <= 0 ? -1 : timeoutMinutes * 60;
+        SessionData data;
+        while (true) {
+            data = new SessionData(newId(), now, timeoutSeconds);
+            if (store.get(data.id()) == null) {
+                break;
+            }
+        }
+        try {
+            store.add(data);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(ServletMessages.sessionStoreFull(app.appName(), e.getMessage()), e);
+        }
+        MaltHttpSession session = view(data);
+        app.listeners().sessionCreated(new HttpSessionEvent(session));
+        return session;
+    }
+
+    private MaltHttpSession view(SessionData data) {
+        Object view = data.view();
+        if (view instanceof MaltHttpSession session) {
+            return session;
+        }
+        synchronized (data) {
+            if (!(data.view() instanceof MaltHttpSession)) {
+                data.setView(new MaltHttpSession(data, this));
+            }
+            return (MaltHttpSession) data.view();
+        }
+    }
+
+    /** A request came with this session's id: it is no longer new, and its clock restarts. */
+    public void access(MaltHttpSession session, boolean joined) {
+        SessionData data = session.data();
+        data.accessed(System.currentTimeMillis());
+        if (joined) {
+            data.joined();
+        }
+    }
+
+    /** At the end of a request that used the session. */
+    public void requestDone(MaltHttpSession session) {
+        SessionData data = session.data();
+        if (data.isValid()) {
+            data.accessed(System.currentTimeMillis());
+            store.save(data);
+        }
+    }
+
+    public String changeId(MaltHttpSession session) {
+        SessionData data = session.data();
+        String oldId = data.id();
+        String newId = newId();
+        if (!store.changeId(oldId, newId)) {
+            throw new IllegalStateException(ServletMessages.sessionInvalidated("changeSessionId"));
+        }
+        app.listeners().sessionIdChanged(new HttpSessionEvent(session), oldId);
+        return newId;
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[ID_BYTES];
+        random.nextBytes(bytes);
+        return HexFormat.of().withUpperCase().formatHex(bytes);
+    }
+
+    public int timeoutSecondsDefault() {
+        return timeoutMinutes <= 0 ? -1 : timeoutMinutes * 60;
+    }
+
+    // ---- attributes, with their events
+
+    public void setAttribute(MaltHttpSession session, String name, Object value) {
+        SessionData data = session.data();
+        Object old = data.attributes().get(name);
+        if (value instanceof HttpSessionBindingListener bound && value != old) {
+            safely(() -> bound.valueBound(new HttpSessionBindingEvent(session, name, value)));
+        }
+        old = data.attributes().put(name, value);
+        if (old instanceof HttpSessionBindingListener unbound && old != value) {
+            Object oldValue = old;
+            safely(() -> unbound.valueUnbound(new HttpSessionBindingEvent(session, name, oldValue)));
+        }
+        if (old == null) {
+            app.listeners().sessionAttributeAdded(new HttpSessionBindingEvent(session, name, value));
+        } else {
+            app.listeners().sessionAttributeReplaced(new HttpSessionBindingEvent(session, name, old));
+        }
+    }
+
+    public void removeAttribute(MaltHttpSession session, String name) {
+        Object old = session.data().attributes().remove(name);
+        if (old == null) {
+            return;
+        }
+        if (old instanceof HttpSessionBindingListener unbound) {
+            safely(() -> unbound.valueUnbound(new HttpSessionBindingEvent(session, name, old)));
+        }
+        app.listeners().sessionAttributeRemoved(new HttpSessionBindingEvent(session, name, old));
+    }
+
+    private void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            app.log().error(ServletMessages.sessionListenerFailed(), e);
+        }
+    }
+
+    // ---- the end of a session
+
+    /** {@code HttpSession.invalidate()}: destroyed listeners while the session still works, then unbinding. */
+    public void invalidate(MaltHttpSession session) {
+        SessionData data = session.data();
+        if (!data.isValid()) {
+            throw new IllegalStateException(ServletMessages.sessionInvalidated("invalidate"));
+        }
+        end(data, session);
+    }
+
+    private void expire(SessionData data) {
+        end(data, view(data));
+    }
+
+    private void end(SessionData data, MaltHttpSession session) {
+        if (store.remove(data.id()) == null && !data.isValid()) {
+            return;
+        }
+        app.withClassLoader(() -> app.listeners().sessionDestroyed(new HttpSessionEvent(session)));
+        if (!data.invalidate()) {
+            return;
+        }
+        for (String name : Set.copyOf(data.attributes().keySet())) {
+            app.withClassLoader(() -> removeAttribute(session, name));
+        }
+    }
+
+    /** Expires every session whose time ran out. */
+    void sweep() {
+        try {
+            long now = System.currentTimeMillis();
+            for (SessionData data : store.expired(now)) {
+                if (data.isExpired(now) && data.isValid()) {
+                    expire(data);
+                }
+            }
+        } catch (RuntimeException e) {
+            app.log().error(ServletMessages.sessionSweepFailed(app.appName()), e);
+        }
+    }
+
+    int size() {
+        return store.size();
+    }
+
+    /** At stop: sessions of a memory store die with the worker; their listeners hear it. */
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        if (store instanceof MemorySessionStore) {
+            for (SessionData data : store.expired(Long.MAX_VALUE / 2)) {
+                if (data.isValid()) {
+                    expire(data);
+                }
+            }
+        }
+        store.close();
+    }
+
+    Map<String, Object> attributesOf(MaltHttpSession session) {
+        return session.data().attributes();
+    }
+}
