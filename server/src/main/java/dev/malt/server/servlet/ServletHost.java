@@ -2,6 +2,7 @@ package dev.malt.server.servlet;
 
 import dev.malt.protocol.UwsgiVars;
 import dev.malt.server.servlet.core.DefaultServlet;
+import dev.malt.server.servlet.core.JspSupport;
 import dev.malt.server.servlet.core.MultipartParser;
 import dev.malt.server.servlet.core.ServletHolder;
 import dev.malt.server.servlet.core.WebApp;
@@ -108,7 +109,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
 
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         MultipartParser multipart = new UnsupportedMultipart();
-        List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet);
+        List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet, JspSupport::configure);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             DeployedApp deployed = deployment.deployed();

@@ -498,6 +498,11 @@ public final class ServletMessages {
         return "No context of this app is mounted at " + printable(uri);
     }
 
+    public static String jasperMissing(String appName, Throwable cause) {
+        return "App '" + appName + "' has JSP pages, but Apache Jasper could not be loaded from Malt's lib "
+                + "directory: " + cause + ". Reinstall Malt; its distribution ships Jasper.";
+    }
+
     // ---- the container: requests
 
     public static String servletUnavailable(String name) {
