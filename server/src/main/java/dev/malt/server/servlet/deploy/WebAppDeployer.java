@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>
  * stateDir/webapps/&lt;context&gt;/&lt;version&gt;/war/                 the unpacked WAR (reused while the WAR is unchanged)
  * stateDir/webapps/&lt;context&gt;/&lt;version&gt;/jar-resources/&lt;jar&gt;/ META-INF/resources of WEB-INF/lib jars
+ * stateDir/webapps/&lt;context&gt;/&lt;version&gt;/model.json           the merged model, read by later starts
  * stateDir/tmp/&lt;context&gt;-&lt;pid&gt;/                             each worker's temp directory
  * </pre>
  * where {@code <context>} is {@code ROOT} for the root context, {@code shop} for {@code /shop}.
@@ -72,24 +73,28 @@ public final class WebAppDeployer {
         Path appStateDir = stateDir.toAbsolutePath().normalize().resolve("webapps").resolve(contextDir);
         Path root;
         List<Path> jarResourceDirs = new ArrayList<>();
-        boolean archive;
+        WebAppAssembler.Result assembled;
         if (Files.isDirectory(absolute)) {
             root = ExplodedDirectory.verify(absolute);
-            archive = false;
             Path extracted = JarResources.extractForExploded(root, appStateDir, limits);
             if (extracted != null) {
                 jarResourceDirs.add(extracted);
             }
+            // An exploded directory may change in place: assembled at every start.
+            assembled = new WebAppAssembler(root, absolute.toString(), false, limits).assemble();
         } else if (Files.isRegularFile(absolute)) {
             Path versionDir = WarUnpacker.unpack(absolute, appStateDir, limits);
             root = versionDir.resolve(WarUnpacker.WAR_DIR);
             jarResourceDirs.add(versionDir.resolve(WarUnpacker.JAR_RESOURCES_DIR));
-            archive = true;
+            assembled = ModelCache.load(versionDir, root);
+            if (assembled == null) {
+                assembled = new WebAppAssembler(root, absolute.toString(), true, limits).assemble();
+                ModelCache.store(versionDir, assembled);
+            }
         } else {
             throw new AppLoadException(DeployMessages.sourceMissing(appName, absolute));
         }
 
-        WebAppAssembler.Result assembled = new WebAppAssembler(root, absolute.toString(), archive, limits).assemble();
         List<Path> resourceRoots = new ArrayList<>();
         resourceRoots.add(root);
         for (Path jar : assembled.includedJars()) {
