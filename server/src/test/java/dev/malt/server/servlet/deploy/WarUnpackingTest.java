@@ -173,6 +173,31 @@ class WarUnpackingTest {
     }
 
     @Test
+    void workerJvmsStartingTogetherShareOneUnpacking() throws Exception {
+        Path war = simpleWar().write(dir.resolve("shop.war"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> workers = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            workers.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    DeployMain.class.getName(), war.toString(), state().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        Set<String> unpacked = new java.util.HashSet<>();
+        Set<String> tempDirs = new java.util.HashSet<>();
+        for (Process worker : workers) {
+            String output = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, worker.waitFor(), output);
+            String[] parts = output.split(" ");
+            assertEquals("<h1>hello</h1>", parts[2], output);
+            unpacked.add(parts[0] + " " + parts[1]);
+            tempDirs.add(parts[3]);
+        }
+        assertEquals(1, unpacked.size(), "one directory, one copy of each file: " + unpacked);
+        assertEquals(2, tempDirs.size(), "each worker its own temp dir");
+        assertEquals(1, versions().size());
+    }
+
+    @Test
     void anUnpackingLeftBehindByAKilledWorkerIsCleanedUp() throws Exception {
         Path war = simpleWar().write(dir.resolve("shop.war"));
         Path leftover = Files.createDirectories(state().resolve("webapps/ROOT/.building-123/war"));
