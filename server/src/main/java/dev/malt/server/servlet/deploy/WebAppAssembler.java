@@ -133,8 +133,8 @@ final class WebAppAssembler {
             Predicate<Path> isIncluded = element -> element != null && includedElements.contains(element);
             for (String initializer : initializerClasses) {
                 List<String> types = scan == null ? null : scan.handlesTypes(initializer);
-                initializers.add(new InitializerModel(initializer, types == null ? null
-                        : scan.matching(types, isIncluded)));
+                List<String> matches = types == null ? List.of() : scan.matching(types, isIncluded);
+                initializers.add(new InitializerModel(initializer, matches.isEmpty() ? null : matches));
             }
         }
 

@@ -163,6 +163,15 @@ class AnnotationsAndInitializersTest {
     }
 
     @Test
+    void anInitializerWhoseTypesNothingMatchesGetsNull() throws Exception {
+        WebAppModel model = deploy(new ZipBuilder()
+                .classes(CLASSES, AppInitializer.class, Plugin.class, BasePlugin.class, PluginMarker.class,
+                        Unrelated.class)
+                .text(CLASSES + SCI_SERVICE, names(AppInitializer.class)));
+        assertEquals(List.of(new InitializerModel(AppInitializer.class.getName(), null)), model.initializers());
+    }
+
+    @Test
     void initializersAreFoundInJarsInFragmentOrder() throws Exception {
         WebAppModel model = deploy(new ZipBuilder()
                 .zip("WEB-INF/lib/a.jar", new ZipBuilder()
