@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param className    the initializer's class
  * @param handledTypes names of the app classes that extend, implement or are annotated with a
- *                     {@code @HandlesTypes} entry; {@code null} when the initializer has no
- *                     {@code @HandlesTypes} (it then gets {@code null}, as the spec says)
+ *                     {@code @HandlesTypes} entry, sorted; {@code null} when the initializer has no
+ *                     {@code @HandlesTypes} or nothing in the app matches (it then gets {@code null}, as
+ *                     the spec says)
  */
 public record InitializerModel(String className, List<String> handledTypes) {
 

@@ -7,7 +7,9 @@ import java.util.Map;
  * A declared servlet ({@code <servlet>}, {@code @WebServlet}) with its mappings.
  *
  * @param name            {@code servlet-name}
- * @param className       {@code servlet-class}, or {@code null} for a {@code jsp-file} servlet
+ * @param className       {@code servlet-class}, or {@code null} for a {@code jsp-file} servlet; both are
+ *                        {@code null} when descriptors only name the servlet (to set init params or
+ *                        mappings), leaving its class to {@code ServletContext#addServlet}
  * @param jspFile         {@code jsp-file} (starts with '/'), or {@code null}
  * @param initParams      {@code init-param}s in order
  * @param loadOnStartup   {@code load-on-startup}, or {@code null} when absent (initialized on first request);

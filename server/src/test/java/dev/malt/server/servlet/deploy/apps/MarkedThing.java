@@ -1,0 +1,5 @@
+package dev.malt.server.servlet.deploy.apps;
+
+@PluginMarker
+public class MarkedThing {
+}

@@ -1,0 +1,4 @@
+package dev.malt.server.servlet.deploy.apps;
+
+public class PluginImpl implements Plugin {
+}
