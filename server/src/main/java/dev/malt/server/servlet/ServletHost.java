@@ -19,6 +19,8 @@ import dev.malt.server.servlet.internal.UnsupportedMultipart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +55,8 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private final AtomicLong requestIds = new AtomicLong();
     private final LongAdder requests = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A state dir this host made for itself (an embedded plain app without a config); removed at close. */
+    private Path ownStateDir;
 
     private ServletHost(String appName, ExecutorService ownExecutor) {
         this.appName = appName;
@@ -96,8 +100,14 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             return t;
         });
         ServletHost host = new ServletHost(spec.appName(), executor);
+        try {
+            host.ownStateDir = Files.createTempDirectory("malt-" + spec.appName().replaceAll("[^A-Za-z0-9._-]", "_") + "-");
+        } catch (IOException e) {
+            host.close();
+            throw new AppLoadException(ServletMessages.tempDirFailed(spec.appName(), e), e);
+        }
         HostSpec hostSpec = new HostSpec(spec.appName(), List.of(ContextSpec.servlet(spec.contextPath(),
-                spec.servletClass(), spec.classpath(), spec.baseDir(), spec.initParams())), null, 1);
+                spec.servletClass(), spec.classpath(), spec.baseDir(), spec.initParams())), host.ownStateDir, 1);
         try {
             host.deploy(hostSpec, executor);
         } catch (AppLoadException | RuntimeException | Error e) {
@@ -263,6 +273,9 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }
+        if (ownStateDir != null) {
+            ContextDeployer.deleteQuietly(ownStateDir);
+        }
     }
 
     /** For tests: the context at a path. */
@@ -275,7 +288,4 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         return null;
     }
 
-    static Path noStateDir() {
-        return null;
-    }
 }

@@ -5,13 +5,15 @@ import dev.malt.server.servlet.ContextSpec;
 import dev.malt.server.servlet.core.ServletHolder;
 import dev.malt.server.servlet.core.WebApp;
 import dev.malt.server.servlet.deploy.DeployedApp;
-import dev.malt.server.servlet.deploy.WebAppClassLoader;
+import dev.malt.server.servlet.deploy.WebAppDeployer;
 import dev.malt.server.servlet.deploy.WebAppModel;
 import jakarta.servlet.Servlet;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -35,48 +37,29 @@ public final class ContextDeployer {
     }
 
     public static Deployment deploy(String appName, ContextSpec spec, Path stateDir) throws AppLoadException {
+        WebAppDeployer deployer = new WebAppDeployer(WebAppDeployer.Limits.DEFAULTS);
         if (spec.isWar()) {
-            throw new AppLoadException("App '" + appName + "': deploying a WAR (" + spec.war()
-                    + ") needs the deployment readers, which are not in this build yet");
+            return new Deployment(deployer.deploy(appName, spec.contextPath(), spec.war(), stateDir), null);
         }
-        return deployServlet(appName, spec);
-    }
-
-    private static Deployment deployServlet(String appName, ContextSpec spec) throws AppLoadException {
-        String className = spec.servletClass() == null ? "" : spec.servletClass().trim();
-        if (className.isEmpty()) {
-            throw new AppLoadException(ServletMessages.noServletClass(appName));
-        }
-        if (className.contains("/") || className.endsWith(".class") || className.endsWith(".java")) {
-            throw new AppLoadException(ServletMessages.servletClassLooksLikePath(className));
-        }
-        Path baseDir = (spec.baseDir() == null ? Path.of("") : spec.baseDir()).toAbsolutePath().normalize();
-        if (!Files.isDirectory(baseDir)) {
-            throw new AppLoadException(ServletMessages.baseDirMissing(baseDir));
-        }
-        String contextPath = normalizeContextPath(spec.contextPath());
-        List<Path> classpath = ClasspathResolver.resolve(spec.classpath(), baseDir);
-        WebAppClassLoader loader = new WebAppClassLoader("malt-app:" + appName, urls(classpath));
-        Path tempDir;
-        try {
-            tempDir = Files.createTempDirectory("malt-" + appName.replaceAll("[^A-Za-z0-9._-]", "_") + "-");
-        } catch (IOException e) {
-            closeQuietly(loader);
-            throw new AppLoadException(ServletMessages.tempDirFailed(appName, e), e);
-        }
+        DeployedApp plain = deployer.deployServletClass(appName, spec.contextPath(), spec.servletClass(),
+                spec.classpath(), spec.baseDir(), spec.initParams(), stateDir);
+        // The servlet is created here rather than from the model, for ServletInstantiator's messages.
         WebAppModel model = new WebAppModel(appName, 6, 1, true, null, spec.initParams(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of(), Map.of(), Map.of(), null, null, null, List.of(), null,
                 List.of(), false, null, List.of(), null);
-        DeployedApp deployed = new DeployedApp(contextPath, baseDir, model, loader, List.of(baseDir), tempDir);
+        DeployedApp deployed = new DeployedApp(plain.contextPath(), plain.source(), model, plain.classLoader(),
+                plain.resourceRoots(), plain.tempDir());
+        String className = spec.servletClass().trim();
         Servlet servlet;
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
+        thread.setContextClassLoader(deployed.classLoader());
         try {
-            servlet = new ServletInstantiator(className, loader, spec.classpath(), classpath).instantiate();
+            servlet = new ServletInstantiator(className, deployed.classLoader(), spec.classpath(),
+                    searched(deployed.classLoader())).instantiate();
         } catch (AppLoadException | RuntimeException | Error e) {
             deployed.close();
-            deleteQuietly(tempDir);
+            deleteQuietly(deployed.tempDir());
             throw e;
         } finally {
             thread.setContextClassLoader(previous);
@@ -92,6 +75,18 @@ public final class ContextDeployer {
         return new Deployment(deployed, register);
     }
 
+    private static List<Path> searched(URLClassLoader loader) {
+        List<Path> paths = new ArrayList<>();
+        for (URL url : loader.getURLs()) {
+            try {
+                paths.add(Path.of(url.toURI()));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // not a file: nothing to name in a message
+            }
+        }
+        return paths;
+    }
+
     /** {@code ""} for the root; otherwise one leading '/' and no trailing one. */
     public static String normalizeContextPath(String contextPath) {
         if (contextPath == null) {
@@ -105,26 +100,6 @@ public final class ContextDeployer {
             return "";
         }
         return path.startsWith("/") ? path : "/" + path;
-    }
-
-    private static URL[] urls(List<Path> classpath) throws AppLoadException {
-        URL[] urls = new URL[classpath.size()];
-        for (int i = 0; i < urls.length; i++) {
-            try {
-                urls[i] = classpath.get(i).toUri().toURL();
-            } catch (MalformedURLException e) {
-                throw new AppLoadException(ServletMessages.classpathUnreadable(classpath.get(i).toString(), e), e);
-            }
-        }
-        return urls;
-    }
-
-    private static void closeQuietly(WebAppClassLoader loader) {
-        try {
-            loader.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
     }
 
     public static void deleteQuietly(Path directory) {
