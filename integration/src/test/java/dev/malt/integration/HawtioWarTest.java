@@ -1,6 +1,7 @@
 package dev.malt.integration;
 
 import dev.malt.integration.support.BehindNginx;
+import dev.malt.integration.support.Browser;
 import dev.malt.integration.support.Diagnostics;
 import dev.malt.integration.support.HttpResponse;
 import dev.malt.integration.support.Json;
@@ -64,7 +65,7 @@ class HawtioWarTest {
         HttpResponse answer = app.get("/hawtio");
 
         assertEquals(302, answer.status(), answer::toString);
-        assertEquals("/hawtio/", dev.malt.integration.support.Browser.locationTarget(answer), answer::toString);
+        assertEquals("/hawtio/", Browser.locationTarget(answer), answer::toString);
     }
 
     @Test
@@ -192,8 +193,17 @@ class HawtioWarTest {
             HttpResponse user = secured.get("/hawtio/user");
             assertEquals(403, user.status(), user::toString);
 
+            // A new user is sent to the console's login page, which the single-page app draws.
             HttpResponse console = secured.get("/hawtio/");
-            assertEquals(200, console.status(), () -> "the console page itself loads (and shows its login):\n" + console);
+            assertEquals(302, console.status(), console::toString);
+            assertEquals("/hawtio/login", Browser.locationTarget(console), console::toString);
+            HttpResponse login = secured.get("/hawtio/login");
+            assertEquals(200, login.status(), login::toString);
+            assertTrue(login.text().contains("<base href=\"/hawtio/\">"), login::toString);
+
+            HttpResponse wrong = RawHttp.post("/hawtio/auth/login")
+                    .body("application/json", "{\"username\":\"admin\",\"password\":\"guess\"}").send(secured.endpoint());
+            assertEquals(403, wrong.status(), () -> "no JAAS realm is configured, so no login succeeds:\n" + wrong);
         }
     }
 }

@@ -82,7 +82,7 @@ class SpringMvcWarTest {
         assertEquals(404, missing.status(), "@ControllerAdvice maps UnknownItemException to 404:\n" + missing);
         assertEquals(HTML, normalized(missing.header("Content-Type")), missing::toString);
         assertTrue(missing.text().contains("<h1>No such item</h1>"), missing::toString);
-        assertTrue(missing.text().contains("We do not sell &quot;kettle&quot;."), missing::toString);
+        assertTrue(missing.text().contains("<p class=\"error\">We do not sell \"kettle\".</p>"), missing::toString);
     }
 
     @Test
