@@ -49,6 +49,14 @@ public final class MaltProcess implements AutoCloseable {
         return new Builder(name);
     }
 
+    /**
+     * An app that deploys {@code war} at {@code /} ({@code war = FILE}), with one worker: sessions live in
+     * that worker's memory until they are shared across workers.
+     */
+    public static Builder war(String name, Path war) {
+        return builder(name).option("war", war.toString()).option("workers", "1");
+    }
+
     /** An app serving ProbeServlet from the sample jar, with one worker. */
     public static Builder probe(String name) {
         String jar = Tools.samplesJar().toString();

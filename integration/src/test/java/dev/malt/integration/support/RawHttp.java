@@ -63,6 +63,12 @@ public final class RawHttp {
         return body(contentType, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The path of the request target, without its query string. */
+    public String path() {
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
+    }
+
     public RawHttp timeout(Duration timeout) {
         this.timeout = timeout;
         return this;

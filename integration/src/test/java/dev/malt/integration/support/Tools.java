@@ -44,6 +44,20 @@ public final class Tools {
         return jar;
     }
 
+    /**
+     * A WAR the tests deploy, by its short name in the integration pom ({@code malt.war.NAME}): the sample
+     * WARs built from {@code webapps/} ({@code spring-mvc}, {@code jersey}, {@code jsp}) and third-party
+     * WARs from Maven Central ({@code jetty-demo-jsp}, {@code hawtio}).
+     */
+    public static Path war(String name) {
+        Path war = Path.of(property("malt.war." + name)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(war)) {
+            throw new AssertionError("The WAR '" + name + "' is not there: " + war + " is missing. "
+                    + "Build it first: mvn -B -DskipTests package (./run-tests runs mvn verify, which does).");
+        }
+        return war;
+    }
+
     /** wrk, for the load that reload and fault tests run under. */
     public static Path wrk() {
         return find("wrk", "wrk not found", "wrk");
