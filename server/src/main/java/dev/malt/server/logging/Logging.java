@@ -43,6 +43,21 @@ public final class Logging {
         requestLogger.setAdditive(false);
         requestLogger.setLevel(Level.INFO);
         requestLogger.addAppender(requests);
+        bridgeJavaUtilLogging(context);
+    }
+
+    /**
+     * java.util.logging (Jasper's JULI, and many app libraries) into the same lines: without the bridge
+     * they print their own two-line format to stderr. The level propagator keeps disabled JUL levels cheap.
+     */
+    private static void bridgeJavaUtilLogging(LoggerContext context) {
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        ch.qos.logback.classic.jul.LevelChangePropagator propagator = new ch.qos.logback.classic.jul.LevelChangePropagator();
+        propagator.setContext(context);
+        propagator.setResetJUL(true);
+        context.addListener(propagator);
+        propagator.start();
     }
 
     /**

@@ -29,6 +29,8 @@ public final class JspSupport {
     private static final String INITIALIZER_CLASS = "org.apache.jasper.servlet.JasperInitializer";
     private static final String INSTANCE_MANAGER = "org.apache.tomcat.InstanceManager";
     private static final String SIMPLE_INSTANCE_MANAGER = "org.apache.tomcat.SimpleInstanceManager";
+    private static final String JAR_SCANNER = "org.apache.tomcat.JarScanner";
+    private static final String STANDARD_JAR_SCANNER = "org.apache.tomcat.util.scan.StandardJarScanner";
 
     private JspSupport() {
     }
@@ -42,16 +44,21 @@ public final class JspSupport {
         Servlet servlet;
         ServletContainerInitializer initializer;
         Object instanceManager;
+        Object jarScanner;
         try {
             servlet = (Servlet) Class.forName(JSP_SERVLET_CLASS, true, container).getDeclaredConstructor().newInstance();
             initializer = (ServletContainerInitializer) Class.forName(INITIALIZER_CLASS, true, container)
                     .getDeclaredConstructor().newInstance();
             instanceManager = Class.forName(SIMPLE_INSTANCE_MANAGER, true, container)
                     .getDeclaredConstructor().newInstance();
+            // Tag libraries live in WEB-INF and its jars; the container's own jars hold none worth a scan.
+            jarScanner = Class.forName(STANDARD_JAR_SCANNER, true, container).getDeclaredConstructor().newInstance();
+            jarScanner.getClass().getMethod("setScanClassPath", boolean.class).invoke(jarScanner, false);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new AppLoadException(ServletMessages.jasperMissing(app.appName(), e), e);
         }
         app.context().setAttributeQuietly(INSTANCE_MANAGER, instanceManager);
+        app.context().setAttributeQuietly(JAR_SCANNER, jarScanner);
         ServletHolder jsp = app.addContainerServlet("jsp", servlet, "*.jsp", "*.jspx");
         jsp.putInitParameter("fork", "false");
         jsp.putInitParameter("xpoweredBy", "false");
