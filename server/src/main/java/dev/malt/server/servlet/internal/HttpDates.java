@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * 13.1.3 says such an If-Modified-Since must be ignored, and {@code getDateHeader} must throw for
  * what is not a date; so a value has to have the shape of one of the three formats first, and a
  * day that does not exist in its month is refused. Like before, the check ignores case, extra
- * spaces and a wrong weekday. Two-digit RFC 850 years mean 1970 to 2069 (Netty's rule, which
- * differs from RFC 9110's "not more than 50 years ahead" only for years 70 to 75, used by nobody).
+ * spaces and a wrong weekday. Two-digit RFC 850 years mean 1970 to 2069, as Netty reads them;
+ * RFC 9110's "at most 50 years ahead" would make 70 to 76 the 2070s in 2026, a difference no
+ * client sending the obsolete RFC 850 form will meet.
  */
 public final class HttpDates {
 

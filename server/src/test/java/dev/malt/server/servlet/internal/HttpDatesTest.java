@@ -16,6 +16,8 @@ class HttpDatesTest {
         assertEquals(EXAMPLE, HttpDates.parse("Sun Nov  6 08:49:37 1994"));
         assertEquals(EXAMPLE, HttpDates.parse("sun, 06 nov 1994 08:49:37 gmt"));
         assertEquals(EXAMPLE, HttpDates.parse("Mon, 06 Nov 1994 08:49:37 GMT"), "a wrong weekday is tolerated");
+        assertEquals(EXAMPLE, HttpDates.parse("Sun, 6 Nov 1994 08:49:37 GMT"), "and a one-digit day");
+        assertEquals(EXAMPLE, HttpDates.parse("Sunday, 6-Nov-94 08:49:37 GMT"));
     }
 
     @Test
