@@ -1,11 +1,11 @@
 package dev.malt.server.worker;
 
 import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.servlet.internal.PercentDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Locale;
@@ -29,7 +29,7 @@ final class HttpToCgi {
         vars.add("REQUEST_URI", uri);
         vars.add("QUERY_STRING", query < 0 ? "" : uri.substring(query + 1));
         // nginx passes the percent-decoded path bytes; do the same.
-        vars.add("PATH_INFO", percentDecode(rawPath));
+        vars.add("PATH_INFO", PercentDecoder.decodeWireText(rawPath));
         vars.add("SERVER_PROTOCOL", request.protocolVersion().text());
         vars.add("REQUEST_SCHEME", "http");
         String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
@@ -72,27 +72,5 @@ final class HttpToCgi {
         }
         int colon = host.lastIndexOf(':');
         return colon < 0 ? host : host.substring(0, colon);
-    }
-
-    /** Percent-decodes to bytes, kept as ISO-8859-1 chars so the raw bytes survive in the vars. */
-    static String percentDecode(String path) {
-        if (path.indexOf('%') < 0) {
-            return path;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(path.length());
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) >= 0 && hex(path.charAt(i + 2)) >= 0) {
-                out.write(hex(path.charAt(i + 1)) << 4 | hex(path.charAt(i + 2)));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    private static int hex(char c) {
-        return Character.digit(c, 16);
     }
 }

@@ -1,6 +1,7 @@
 package dev.malt.server.servlet;
 
 import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.servlet.internal.PercentDecoder;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,19 +46,9 @@ final class TestExchange implements GatewayExchange {
                 .add("HTTP_HOST", "example.org:18080");
     }
 
-    /** What nginx does to $document_uri: %XX to raw bytes (here as ISO-8859-1 chars, one per byte). */
+    /** What nginx does to $document_uri: %XX to raw bytes. */
     static byte[] percentDecode(String path) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '%' && i + 2 < path.length()) {
-                out.write(Integer.parseInt(path.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toByteArray();
+        return PercentDecoder.decodeWireText(path).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     static TestExchange of(UwsgiVars.Builder vars) {

@@ -1,21 +1,40 @@
 package dev.malt.server.servlet.internal;
 
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import jakarta.servlet.http.Cookie;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Parses a Cookie header leniently (RFC 6265 section 4.2 plus what browsers really send): pairs are
- * split on ';', and on ',' when a {@code name=} follows it, because Apache joins two Cookie headers
- * with ", " before mod_proxy_uwsgi forwards them (a comma inside a value stays); whitespace around names and values is dropped, a value in double quotes loses its
- * quotes, and pairs that cannot be a cookie (no name, a name the Servlet API rejects, the RFC 2109
- * {@code $Version}-style attributes) are skipped rather than failing the request.
+ * Reads Cookie headers into servlet cookies with Netty's {@link ServerCookieDecoder#LAX}.
+ *
+ * <p>LAX, not STRICT: STRICT drops every value outside RFC 6265's cookie-octets, and browsers send
+ * such values (JSON, spaces, non-ASCII) that apps set themselves and expect back, as the servlet
+ * containers they come from give them. What LAX lets through that the Servlet API refuses (a name
+ * with a space or a non-ASCII letter) is skipped by {@link Cookie}'s own check, not fatal.
+ *
+ * <p>On top of Netty:
+ * <ul>
+ * <li>Apache joins two Cookie headers with {@code ", "} before mod_proxy_uwsgi forwards them, and
+ *     Netty only splits on ';': a comma followed by spaces and a {@code name=} becomes a ';' first.
+ *     A comma inside a value stays ({@code a=x,y}, JSON).</li>
+ * <li>A quoted value keeps its quotes: Servlet 6.1 says they are part of the value (the TCK's
+ *     {@code CookieTests.getValueQuotedTest}); Netty takes them off and says so in {@code wrap()}.</li>
+ * <li>Spaces around a value go, as they did around the name.</li>
+ * <li>{@code $}-names (RFC 2109 attributes such as {@code $Path}) are skipped; Netty only skips
+ *     them after a {@code $Version}.</li>
+ * <li>At most {@value #MAX_COOKIES} cookies a request.</li>
+ * </ul>
  */
 public final class RequestCookies {
 
     /** Browsers cap cookies per domain far lower; this only bounds a hostile header. */
     private static final int MAX_COOKIES = 500;
+
+    /** ", name=" as Apache's header merge leaves it; the name is an RFC 9110 token. */
+    private static final Pattern MERGED_HEADERS_COMMA = Pattern.compile(",[ \\t]+(?=[!#$%&'*+\\-.^_`|~0-9A-Za-z]+=)");
 
     private RequestCookies() {
     }
@@ -24,64 +43,30 @@ public final class RequestCookies {
     public static List<Cookie> parse(List<String> headers) {
         List<Cookie> all = new ArrayList<>();
         for (String header : headers) {
-            all.addAll(parse(header));
+            addCookies(header, all);
         }
         return all;
     }
 
     public static List<Cookie> parse(String header) {
-        List<Cookie> cookies = new ArrayList<>();
-        int start = 0;
-        while (start < header.length() && cookies.size() < MAX_COOKIES) {
-            int end = nextSeparator(header, start);
-            int equals = header.indexOf('=', start);
-            if (equals > start && equals < end) {
-                String name = header.substring(start, equals).trim();
-                String value = unquote(header.substring(equals + 1, end).trim());
-                if (!name.isEmpty() && name.charAt(0) != '$') {
-                    try {
-                        cookies.add(new Cookie(name, value));
-                    } catch (IllegalArgumentException invalidName) {
-                        // a name the Servlet API refuses: skip this pair, keep the others
-                    }
-                }
-            }
-            start = end + 1;
-        }
-        return cookies;
+        return parse(List.of(header));
     }
 
-    private static int nextSeparator(String header, int from) {
-        for (int i = from; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (c == ';' || (c == ',' && startsWithName(header, i + 1))) {
-                return i;
+    private static void addCookies(String header, List<Cookie> into) {
+        String pairs = header.indexOf(',') < 0 ? header : MERGED_HEADERS_COMMA.matcher(header).replaceAll(";");
+        for (io.netty.handler.codec.http.cookie.Cookie pair : ServerCookieDecoder.LAX.decodeAll(pairs)) {
+            if (into.size() >= MAX_COOKIES) {
+                return;
+            }
+            if (pair.name().startsWith("$")) {
+                continue;
+            }
+            String value = pair.wrap() ? '"' + pair.value() + '"' : pair.value().trim();
+            try {
+                into.add(new Cookie(pair.name(), value));
+            } catch (IllegalArgumentException invalidName) {
+                // a name the Servlet API refuses: skip this pair, keep the others
             }
         }
-        return header.length();
-    }
-
-    /** Whether {@code header} at {@code from} holds optional spaces, a token and '='. */
-    private static boolean startsWithName(String header, int from) {
-        int i = from;
-        while (i < header.length() && header.charAt(i) == ' ') {
-            i++;
-        }
-        int nameStart = i;
-        while (i < header.length() && isTokenChar(header.charAt(i))) {
-            i++;
-        }
-        return i > nameStart && i < header.length() && header.charAt(i) == '=';
-    }
-
-    private static boolean isTokenChar(char c) {
-        return c > 0x20 && c < 0x7F && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-    }
-
-    private static String unquote(String value) {
-        if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
     }
 }

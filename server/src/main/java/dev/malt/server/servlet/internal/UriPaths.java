@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.regex.Pattern;
 
 /**
  * Turns request paths into the canonical decoded form that servlet path mapping works on
@@ -16,39 +17,27 @@ import java.util.Deque;
  */
 public final class UriPaths {
 
+    /** A path parameter ({@code ;jsessionid=x}): from ';' to the end of its segment. */
+    private static final Pattern PATH_PARAMETER = Pattern.compile(";[^/]*");
+    /** '/' or '\' escaped: decoding them would change which segments the path has. */
+    private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[fF]|5[cC])");
+
     private UriPaths() {
     }
 
     /** Decodes the path part of a raw request URI; its chars are the wire bytes (ISO-8859-1). */
     public static String decodeRawPath(String rawPath) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rawPath.length());
-        boolean inPathParameter = false;
-        for (int i = 0; i < rawPath.length(); i++) {
-            char c = rawPath.charAt(i);
-            if (c == '/') {
-                inPathParameter = false;
-            } else if (inPathParameter) {
-                continue;
-            } else if (c == ';') {
-                inPathParameter = true;
-                continue;
-            } else if (c == '%') {
-                int hi = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    throw bad(ServletMessages.pathBadEscape(rawPath));
-                }
-                int b = hi << 4 | lo;
-                if (b == '/' || b == '\\') {
-                    throw bad(ServletMessages.pathEncodedSeparator(rawPath));
-                }
-                bytes.write(b);
-                i += 2;
-                continue;
-            }
-            bytes.write(c);
+        // Path parameters go first, before decoding: an encoded ';' (%3B) is part of a name.
+        String path = rawPath.indexOf(';') < 0 ? rawPath : PATH_PARAMETER.matcher(rawPath).replaceAll("");
+        if (ENCODED_SEPARATOR.matcher(path).find()) {
+            throw bad(ServletMessages.pathEncodedSeparator(rawPath));
         }
-        return canonicalize(utf8(bytes.toByteArray(), rawPath));
+        byte[] raw = path.getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream(raw.length);
+        if (!PercentDecoder.decode(raw, 0, raw.length, false, decoded)) {
+            throw bad(ServletMessages.pathBadEscape(rawPath));
+        }
+        return canonicalize(utf8(decoded.toByteArray(), rawPath));
     }
 
     /** Canonicalizes a path the frontend already decoded (PATH_INFO), given as its raw bytes. */

@@ -2,15 +2,18 @@ package dev.malt.server.servlet.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Parses {@code application/x-www-form-urlencoded} data (query strings and form bodies) into
- * parameters. Works on bytes: {@code %XX} and {@code +} are undone first, then the bytes are decoded
- * with the given charset, so multi-byte characters survive. Malformed escapes are kept literally and
- * invalid byte sequences become U+FFFD; a bad parameter is no reason to fail the request.
+ * parameters. Works on bytes: {@code %XX} and {@code +} are undone first ({@link PercentDecoder}),
+ * then the bytes are decoded with the given charset, so multi-byte characters survive. Malformed
+ * escapes are kept literally and invalid byte sequences become U+FFFD; a bad parameter is no reason
+ * to fail the request. Only {@code &} separates parameters: servlet apps expect a {@code ;} to be
+ * part of a value (HTML 4's {@code ;} separator never caught on).
  */
 final class UrlEncodedParser {
 
@@ -22,10 +25,7 @@ final class UrlEncodedParser {
 
     /** Parses a query string whose chars are wire bytes (ISO-8859-1) into {@code into}. */
     public static void parse(String query, Charset charset, Map<String, List<String>> into) {
-        byte[] bytes = new byte[query.length()];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) query.charAt(i);
-        }
+        byte[] bytes = query.getBytes(StandardCharsets.ISO_8859_1);
         parse(bytes, bytes.length, charset, into);
     }
 
@@ -55,23 +55,7 @@ final class UrlEncodedParser {
 
     private static String decode(byte[] data, int from, int to, Charset charset, ByteArrayOutputStream scratch) {
         scratch.reset();
-        for (int i = from; i < to; i++) {
-            byte b = data[i];
-            if (b == '+') {
-                scratch.write(' ');
-            } else if (b == '%') {
-                int hi = i + 2 < to ? Character.digit(data[i + 1], 16) : -1;
-                int lo = hi >= 0 ? Character.digit(data[i + 2], 16) : -1;
-                if (lo >= 0) {
-                    scratch.write(hi << 4 | lo);
-                    i += 2;
-                } else {
-                    scratch.write(b);
-                }
-            } else {
-                scratch.write(b);
-            }
-        }
+        PercentDecoder.decode(data, from, to, true, scratch);
         return scratch.toString(charset);
     }
 

@@ -19,11 +19,20 @@ class UriPathsTest {
         assertEquals("/", UriPaths.decodeRawPath("/a/%2e%2e"));
         assertEquals("/", UriPaths.decodeRawPath("/"));
         assertEquals("/+", UriPaths.decodeRawPath("/+"), "'+' is a plus in a path, not a space");
+        assertEquals("/\u20ac/caf\u00e9", UriPaths.decodeRawPath("/%E2%82%ac/caf\u00c3\u00a9"), "escaped and raw UTF-8");
+    }
+
+    @Test
+    void pathParametersGoBeforeDecoding() {
+        assertEquals("/a/b", UriPaths.decodeRawPath("/a;x=%zz/b"), "a malformed escape in a parameter is dropped with it");
+        assertEquals("/a/b", UriPaths.decodeRawPath("/a;p=%2F/b"), "and so is an encoded '/' in one");
+        assertEquals("/a;b", UriPaths.decodeRawPath("/a%3Bb"), "an encoded ';' is part of the name");
+        assertEquals("/a/", UriPaths.decodeRawPath("/a/;jsessionid=1"));
     }
 
     @Test
     void rejectsWhatLayersCouldReadDifferently() {
-        for (String path : new String[] {"/a%2fb", "/a%5Cb", "/a%2", "/a%g0", "/..", "/a/../../b", "/%00",
+        for (String path : new String[] {"/a%2fb", "/a%5Cb", "/a%5c", "/a%2F%2F", "/a%2", "/a%", "/a%g0", "/..", "/a/../../b", "/%00",
                 "/a%0Ab", "/%FF", "/%C3"}) {
             RequestRejectedException e = assertThrows(RequestRejectedException.class, () -> UriPaths.decodeRawPath(path), path);
             assertEquals(400, e.status());
