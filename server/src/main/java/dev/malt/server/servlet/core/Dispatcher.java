@@ -74,11 +74,22 @@ public final class Dispatcher {
         String query = mark < 0 ? null : pathAndQuery.substring(mark + 1);
         String decoded;
         try {
-            decoded = UriPaths.decodeRawPath(path.isEmpty() ? "/" : path);
+            decoded = UriPaths.decodeRawPath(wireForm(path.isEmpty() ? "/" : path));
         } catch (RequestRejectedException e) {
             return null;
         }
         return new Target(path, decoded, query, app.mapper().map(decoded), null);
+    }
+
+    /** An app's path string as wire bytes (one char per byte): non-ASCII characters become their UTF-8 bytes. */
+    private static String wireForm(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) > 0x7F) {
+                return new String(path.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
+        return path;
     }
 
     // ---- forward and include (from the app)

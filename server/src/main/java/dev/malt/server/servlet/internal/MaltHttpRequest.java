@@ -419,7 +419,9 @@ public final class MaltHttpRequest implements HttpServletRequest {
                 Map<String, List<String>> merged = new LinkedHashMap<>();
                 for (int i = dispatchQueries.size() - 1; i >= 0; i--) {
                     Map<String, List<String>> added = new LinkedHashMap<>();
-                    UrlEncodedParser.parse(dispatchQueries.get(i), StandardCharsets.UTF_8, added);
+                    // an app's own string, not wire bytes: its non-ASCII characters stand for their UTF-8 bytes
+                    byte[] query = dispatchQueries.get(i).getBytes(StandardCharsets.UTF_8);
+                    UrlEncodedParser.parse(query, query.length, StandardCharsets.UTF_8, added);
                     added.forEach((k, v) -> merged.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
                 }
                 base.forEach((k, v) -> merged.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
