@@ -177,6 +177,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     /** Runs one request: its first dispatch on the calling thread. Never throws. */
     public void handle(GatewayExchange exchange) {
         requests.increment();
+        exchange.detach(); // every path below ends the response itself, now or (async) later
         WebApp app;
         try {
             app = select(exchange.vars());

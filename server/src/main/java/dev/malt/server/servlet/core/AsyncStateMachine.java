@@ -349,7 +349,8 @@ public final class AsyncStateMachine {
             return;
         }
         int armedFor = cycle;
-        timer = app.timers().schedule(() -> schedule(() -> timedOut(armedFor)), timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = app.timers().schedule(() -> schedule(() -> app.withClassLoader(() -> timedOut(armedFor))),
+                timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private void cancelTimer() {
@@ -399,7 +400,7 @@ public final class AsyncStateMachine {
                 waiting = state == State.WAITING;
             }
             if (waiting) {
-                error(new IOException(ServletMessages.peerGoneDuringAsync()));
+                app.withClassLoader(() -> error(new IOException(ServletMessages.peerGoneDuringAsync())));
             }
         });
     }
