@@ -154,9 +154,34 @@ class MultipartTest {
         upload.handle(exchange);
 
         assertEquals(200, exchange.channel.status);
-        assertEquals("ISE:getParts(): part 'big' (file 'big.bin') is larger than the servlet's maxFileSize of 65536 "
-                + "bytes; raise maxFileSize in @MultipartConfig or <multipart-config> to accept it",
-                exchange.channel.bodyText());
+        String failure = "RequestRejectedException:getParts(): part 'big' (file 'big.bin') is larger than the "
+                + "servlet's maxFileSize of 65536 bytes; raise maxFileSize in @MultipartConfig or <multipart-config> "
+                + "to accept it";
+        assertEquals(failure + "\n" + failure, exchange.channel.bodyText(), "an IllegalStateException, twice");
+    }
+
+    @Test
+    void aSecondGetPartsReportsTheSameFailure() {
+        byte[] start = new FormBody().field("a", "1").unterminated();
+        InputStream resetOnce = new InputStream() { // a connection reset, then the end of a closed stream
+            private boolean reset;
+
+            @Override
+            public int read() throws IOException {
+                if (!reset) {
+                    reset = true;
+                    throw new IOException("Connection reset by peer");
+                }
+                return -1;
+            }
+        };
+        InputStream body = new SequenceInputStream(new ByteArrayInputStream(start), resetOnce);
+        TestExchange exchange = new TestExchange(vars("/catch", 100_000), body);
+        upload.handle(exchange);
+
+        String failure = "ClientAbortException:client went away: Connection reset by peer";
+        assertEquals(failure + "\n" + failure, exchange.channel.bodyText(),
+                "the body is gone: a second call must not parse what is left of it");
     }
 
     @Test

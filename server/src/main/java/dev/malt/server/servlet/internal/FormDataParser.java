@@ -298,7 +298,11 @@ public final class FormDataParser implements MultipartParser {
             return path;
         }
         Path path = tempDir.resolve(location).toAbsolutePath().normalize();
-        Files.createDirectories(path); // the context's own temp area: a subdirectory may be made on demand
+        try {
+            Files.createDirectories(path); // the context's own temp area: a subdirectory may be made on demand
+        } catch (IOException e) {
+            throw new IOException(ServletMessages.multipartLocationMissing(path), e);
+        }
         return path;
     }
 

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * An upload form's servlet. GET says where uploads go; POST {@code /} lists the parameters and parts
  * and how many files sit in the upload directory meanwhile; {@code /save} keeps the file part
- * {@code file} with {@code Part.write}; {@code /catch} reports a getParts() failure itself.
+ * {@code file} with {@code Part.write}; {@code /catch} calls getParts() twice and reports what each
+ * call gave.
  */
 @MultipartConfig(location = "uploads", fileSizeThreshold = 1024, maxFileSize = 64 * 1024, maxRequestSize = 256 * 1024)
 public class UploadServlet extends HttpServlet {
@@ -41,13 +42,7 @@ public class UploadServlet extends HttpServlet {
                 file.write("saved-" + file.getSubmittedFileName());
                 out.print("saved " + file.getSize());
             }
-            case "/catch" -> {
-                try {
-                    out.print("parts=" + req.getParts().size());
-                } catch (IllegalStateException e) {
-                    out.print("ISE:" + e.getMessage());
-                }
-            }
+            case "/catch" -> out.print(tryParts(req) + "\n" + tryParts(req));
             default -> {
                 for (Map.Entry<String, String[]> parameter : req.getParameterMap().entrySet()) {
                     out.print("param:" + parameter.getKey() + "=" + String.join("|", parameter.getValue()) + "\n");
@@ -58,6 +53,15 @@ public class UploadServlet extends HttpServlet {
                 }
                 out.print("filesInUploads=" + countFiles() + "\n");
             }
+        }
+    }
+
+    /** What getParts() gave: the count, or the exception's type and message. */
+    private static String tryParts(HttpServletRequest req) {
+        try {
+            return "parts=" + req.getParts().size();
+        } catch (IllegalStateException | IOException | ServletException e) {
+            return e.getClass().getSimpleName() + ":" + e.getMessage();
         }
     }
 
