@@ -8,6 +8,7 @@ import dev.malt.server.servlet.core.ServletHolder;
 import dev.malt.server.servlet.core.WebApp;
 import dev.malt.server.servlet.deploy.DeployedApp;
 import dev.malt.server.servlet.internal.ContextDeployer;
+import dev.malt.server.servlet.internal.FormDataParser;
 import dev.malt.server.servlet.internal.GatewayRequestMapping;
 import dev.malt.server.servlet.internal.HeaderFields;
 import dev.malt.server.servlet.internal.MaltHttpRequest;
@@ -15,7 +16,6 @@ import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
 import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
-import dev.malt.server.servlet.internal.UnsupportedMultipart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +118,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     }
 
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
-        MultipartParser multipart = new UnsupportedMultipart();
+        MultipartParser multipart = new FormDataParser();
         List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet, JspSupport::configure);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());

@@ -99,7 +99,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Cookie[] cookies;
     private List<Locale> locales;
     private Collection<Part> parts;
-    private ServletException partsFailure;
+    /** How reading the parts failed; every later getParts() reports the same, the body being gone. */
+    private Exception partsFailure;
 
     private AsyncStateMachine async;
     private RequestSession session;
@@ -481,15 +482,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     private String partText(Part part) throws IOException {
-        String charset = ContentTypes.charset(part.getContentType());
-        Charset cs = bodyCharset();
-        if (charset != null) {
-            try {
-                cs = Charset.forName(charset);
-            } catch (IllegalArgumentException e) {
-                // keep the request's charset
-            }
-        }
+        // the parser knows the field's charset: its own, the form's _charset_, or the request's
+        Charset cs = part instanceof FormDataPart formPart ? formPart.charset() : bodyCharset();
         try (InputStream in = part.getInputStream()) {
             return new String(in.readAllBytes(), cs);
         }
@@ -507,7 +501,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
             return parts;
         }
         if (partsFailure != null) {
-            throw partsFailure;
+            throw rethrowPartsFailure();
         }
         MultipartConfigElement config = multipartConfig();
         if (config == null) {
@@ -521,15 +515,28 @@ public final class MaltHttpRequest implements HttpServletRequest {
             throw new IllegalStateException(ServletMessages.bodyAlreadyRead("getParts"));
         }
         try {
+            long declared = model.contentLength();
+            if (config.getMaxRequestSize() >= 0 && declared > config.getMaxRequestSize()) {
+                // refused before a byte is read, as the body's own count would refuse it later
+                throw new RequestRejectedException(413,
+                        ServletMessages.multipartRequestTooLarge(declared, config.getMaxRequestSize(), null));
+            }
             parts = app.multipart().parse(body(), model.contentType(), bodyCharset(), config, app.tempDir());
-        } catch (ServletException e) {
+        } catch (ServletException | IOException | RuntimeException e) {
             partsFailure = e;
-            throw e;
-        } catch (IllegalStateException e) {
-            partsFailure = new ServletException(e.getMessage(), e);
             throw e;
         }
         return parts;
+    }
+
+    private ServletException rethrowPartsFailure() throws IOException {
+        if (partsFailure instanceof IOException io) {
+            throw io;
+        }
+        if (partsFailure instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        return (ServletException) partsFailure;
     }
 
     @Override
