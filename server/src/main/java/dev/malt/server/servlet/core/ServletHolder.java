@@ -43,6 +43,8 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
     private String runAsRole;
     private Map<String, String> roleRefs = Map.of();
     private ServletSecurityElement security;
+    /** A {@code @ServletSecurity} of a class added by addServlet, applied once its mappings are known. */
+    private ServletSecurityElement pendingSecurity;
     /** Added by the container itself (default, JSP): not reported as the app's registrations. */
     private boolean containerProvided;
 
@@ -198,6 +200,14 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
 
     public ServletSecurityElement servletSecurity() {
         return security;
+    }
+
+    ServletSecurityElement pendingSecurity() {
+        return pendingSecurity;
+    }
+
+    void setPendingSecurity(ServletSecurityElement element) {
+        this.pendingSecurity = element;
     }
 
     /** The role a {@code security-role-ref} links {@code role} to, or {@code role} itself. */

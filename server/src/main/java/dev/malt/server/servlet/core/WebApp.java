@@ -276,6 +276,8 @@ public final class WebApp {
                 return null;
             }
             ServletHolder holder = new ServletHolder(this, name, className, type, instance);
+            applyClassAnnotations(holder, type != null ? type : instance != null ? instance.getClass()
+                    : loadQuietly(className));
             if (existing != null) {
                 for (String pattern : existing.getMappings()) {
                     holder.addMappingUnchecked(pattern);
@@ -285,6 +287,50 @@ public final class WebApp {
             servlets.put(name, holder);
             mapper = null;
             return holder;
+        }
+    }
+
+    /**
+     * Spec 4.4.3.5: a servlet added by class or class name brings its {@code @MultipartConfig},
+     * {@code @ServletSecurity}, {@code @RunAs} and {@code @DeclareRoles} (not an instance: the app
+     * configured that one itself). {@code @ServletSecurity} waits for the servlet's mappings.
+     */
+    private void applyClassAnnotations(ServletHolder holder, Class<?> type) {
+        if (type == null || holder.givenInstance() != null) {
+            return;
+        }
+        jakarta.servlet.annotation.MultipartConfig multipart =
+                type.getAnnotation(jakarta.servlet.annotation.MultipartConfig.class);
+        if (multipart != null) {
+            holder.initMultipartConfig(new MultipartConfigElement(multipart));
+        }
+        jakarta.servlet.annotation.ServletSecurity servletSecurity =
+                type.getAnnotation(jakarta.servlet.annotation.ServletSecurity.class);
+        if (servletSecurity != null) {
+            holder.setPendingSecurity(new jakarta.servlet.ServletSecurityElement(servletSecurity));
+        }
+        for (java.lang.annotation.Annotation a : type.getAnnotations()) {
+            String name = a.annotationType().getName();
+            try {
+                if (name.endsWith(".annotation.security.RunAs")) {
+                    holder.initRunAsRole((String) a.annotationType().getMethod("value").invoke(a));
+                } else if (name.endsWith(".annotation.security.DeclareRoles")) {
+                    security.declareRoles((String[]) a.annotationType().getMethod("value").invoke(a));
+                }
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                log.debug("annotation {} on {} not read: {}", name, type.getName(), e.toString());
+            }
+        }
+    }
+
+    private Class<?> loadQuietly(String className) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            return Class.forName(className, false, classLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null; // reported when the servlet is loaded for real
         }
     }
 
@@ -493,6 +539,11 @@ public final class WebApp {
             listeners.contextInitialized(context, restrictedContext, (listener, call) -> call.run());
         } catch (Exception e) {
             throw new AppLoadException(ServletMessages.contextInitializedFailed(appName(), contextPath(), e), e);
+        }
+        for (ServletHolder holder : List.copyOf(servlets.values())) {
+            if (holder.pendingSecurity() != null && holder.servletSecurity() == null) {
+                security.addServletSecurity(holder, holder.pendingSecurity());
+            }
         }
         state = State.STARTING;
         mapper = buildMapper();
