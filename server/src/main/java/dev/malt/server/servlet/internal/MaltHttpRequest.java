@@ -857,7 +857,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        return startAsync(request, response, false);
+        // "original" means the container's own objects, whichever method passed them (Tomcat's reading too)
+        return startAsync(request, response, request == this && response == this.response);
     }
 
     private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original) {
