@@ -72,13 +72,16 @@ public final class Dispatcher {
         int mark = pathAndQuery.indexOf('?');
         String path = mark < 0 ? pathAndQuery : pathAndQuery.substring(0, mark);
         String query = mark < 0 ? null : pathAndQuery.substring(mark + 1);
+        String raw = path.isEmpty() ? "/" : path;
         String decoded;
+        String encoded;
         try {
-            decoded = UriPaths.decodeRawPath(path.isEmpty() ? "/" : path);
+            decoded = UriPaths.decodeRawPath(raw);
+            encoded = UriPaths.removeDotSegments(raw); // "/a/../b" is /b in the request URI too
         } catch (RequestRejectedException e) {
             return null;
         }
-        return new Target(path, decoded, query, app.mapper().map(decoded), null);
+        return new Target(encoded, decoded, query, app.mapper().map(decoded), null);
     }
 
     // ---- forward and include (from the app)

@@ -57,6 +57,15 @@ public final class UriPaths {
         return canonicalize(path);
     }
 
+    /**
+     * Removes empty and dot segments from a path that is still encoded (a dispatcher's path), the way
+     * {@link #decodeRawPath} does after decoding, so the request URI a dispatch shows names the same
+     * resource as its servlet path. The input starts with '/'.
+     */
+    public static String removeDotSegments(String rawPath) {
+        return canonicalize(rawPath);
+    }
+
     /** Removes empty and dot segments; keeps a trailing slash. The input starts with '/'. */
     static String canonicalize(String path) {
         for (int i = 0; i < path.length(); i++) {
