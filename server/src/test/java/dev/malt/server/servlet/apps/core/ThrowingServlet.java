@@ -26,6 +26,12 @@ public class ThrowingServlet extends HttpServlet {
             case "io" -> throw new IOException("disk gone");
             case "send404" -> resp.sendError(404, "no such <thing>");
             case "send503" -> resp.sendError(503);
+            case "send410" -> resp.sendError(410, "gone away");
+            case "commitThenThrow" -> {
+                resp.getWriter().print("partial");
+                resp.flushBuffer();
+                throw new IllegalStateException("too late for an error page");
+            }
             case "keepHeaders" -> {
                 resp.setHeader("X-Keep", "yes");
                 resp.addCookie(new Cookie("kept", "1"));
