@@ -166,7 +166,7 @@ public final class SessionManager implements AutoCloseable {
     public void requestDone(MaltHttpSession session) {
         SessionData data = session.data();
         if (data.isValid()) {
-            data.accessed(app.clock().millis());
+            data.released(app.clock().millis());
             store.save(data);
         }
     }
