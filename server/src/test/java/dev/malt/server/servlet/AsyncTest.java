@@ -3,6 +3,7 @@ package dev.malt.server.servlet;
 import dev.malt.server.servlet.apps.core.AsyncDispatchServlet;
 import dev.malt.server.servlet.apps.core.AsyncServlet;
 import dev.malt.server.servlet.apps.core.DispatchEchoServlet;
+import dev.malt.server.servlet.apps.core.DispatchingServlet;
 import dev.malt.server.servlet.apps.core.ReadListenerServlet;
 import dev.malt.server.servlet.apps.core.ThrowingServlet;
 import dev.malt.server.servlet.apps.core.WriteListenerServlet;
@@ -40,6 +41,7 @@ class AsyncTest {
                 .servlet("errorPage", DispatchEchoServlet.class, "/err")
                 .asyncServlet("reader", ReadListenerServlet.class, "/read")
                 .asyncServlet("writer", WriteListenerServlet.class, "/write")
+                .asyncServlet("fwd", DispatchingServlet.class, "/fwd/*")
                 .errorPage(500, "/err")
                 .start();
         events = TestWebApp.events(host, "/ctx");
@@ -103,6 +105,7 @@ class AsyncTest {
         assertEquals("/a", e.get("servletPath"));
         assertEquals("/x", e.get("pathInfo"));
         assertEquals("q=1", e.get("queryString"));
+        assertEquals("1", e.get("param.q"));
         assertEquals("/ctx/a/x", e.get("attr.async.request_uri"));
         assertEquals("/ctx", e.get("attr.async.context_path"));
         assertEquals("/a", e.get("attr.async.servlet_path"));
@@ -134,6 +137,40 @@ class AsyncTest {
         Map<String, String> e = Hosts.lines(run("/ctx/async/x?mode=dispatchFromThread").bodyText());
         assertEquals("ASYNC", e.get("dispatcherType"));
         assertEquals("/async", e.get("servletPath"));
+    }
+
+    // AsyncContext#dispatch() after startAsync(request, response) in a forward: back to the forward's
+    // target (the javadoc's third example); the objects passed are the originals
+    @Test
+    void dispatchAfterStartAsyncWithArgumentsInAForward() throws InterruptedException {
+        String body = run("/ctx/fwd/a?to=" + enc("/async/b?mode=dispatchWithArgs")).bodyText();
+        Map<String, String> e = Hosts.lines(body);
+        assertEquals("ASYNC", e.get("dispatcherType"), body);
+        assertEquals("/ctx/async/b", e.get("requestURI"));
+        assertEquals("/async", e.get("servletPath"));
+        assertEquals("/b", e.get("pathInfo"));
+        assertEquals(List.of("hasOriginalRequestAndResponse=true"), take(events, 1));
+    }
+
+    // HttpServletResponse#sendError in an async request: the error page comes when the app completes
+    @Test
+    void sendErrorFromAnAsyncThread() throws InterruptedException {
+        RecordingChannel c = run("/ctx/async/x?mode=sendErrorFromThread");
+        assertEquals(500, c.status);
+        Map<String, String> e = Hosts.lines(c.bodyText());
+        assertEquals("ERROR", e.get("dispatcherType"), c.bodyText());
+        assertEquals("backend said no", e.get("attr.error.message"));
+        assertEquals(null, e.get("attr.error.exception"));
+    }
+
+    // 2.3.3.3: an exception after startAsync, in the dispatch that started it: error page, then completion
+    @Test
+    void exceptionAfterStartAsync() throws InterruptedException {
+        RecordingChannel c = run("/ctx/async/x?mode=throwAfterStart");
+        assertEquals(500, c.status);
+        Map<String, String> e = Hosts.lines(c.bodyText());
+        assertEquals("ERROR", e.get("dispatcherType"), c.bodyText());
+        assertEquals("java.lang.IllegalStateException:failed after startAsync", e.get("attr.error.exception"));
     }
 
     // AsyncListener#onComplete once the response is done

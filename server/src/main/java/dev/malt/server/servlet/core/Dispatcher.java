@@ -118,8 +118,8 @@ public final class Dispatcher {
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
-        if (!base.isAsyncStarted() && !baseResponse.isErrorPending()) {
-            closeAfterForward(resp, baseResponse);
+        if (!base.isAsyncMode() && !baseResponse.isErrorPending()) {
+            closeAfterForward(resp, baseResponse); // not while an async dispatch or completion is pending
         }
     }
 
@@ -215,11 +215,14 @@ public final class Dispatcher {
                 source.getQueryString(), source.getHttpServletMapping());
         String target = pathAndQuery;
         if (target == null) {
-            String uri = source.getRequestURI();
-            String contextPath = source.getContextPath();
-            target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-            if (source.getQueryString() != null && source == base) {
-                target = target + "?" + source.getQueryString();
+            // dispatch(): the same URI again, with the request's own query (not added a second time)
+            AsyncStateMachine machine = base.asyncMachineIfAny();
+            if (machine != null && machine.dispatchPath() != null) {
+                target = machine.dispatchPath();
+            } else {
+                String uri = base.getRequestURI();
+                String contextPath = base.getContextPath();
+                target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
             }
         }
         Target resolved = target(target);

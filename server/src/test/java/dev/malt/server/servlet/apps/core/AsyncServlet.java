@@ -20,7 +20,7 @@ public class AsyncServlet extends DispatchEchoServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String mode = req.getParameter("mode");
         ServletContext context = getServletContext();
-        if (req.getDispatcherType() == DispatcherType.ASYNC) {
+        if (req.getDispatcherType() == DispatcherType.ASYNC || req.getAttribute(AsyncContext.ASYNC_REQUEST_URI) != null) {
             if ("listen".equals(mode) && "restart".equals(req.getParameter("then"))) {
                 req.startAsync().complete(); // a second async cycle: the listener hears onStartAsync
                 return;
@@ -30,6 +30,12 @@ public class AsyncServlet extends DispatchEchoServlet {
         }
         resp.setContentType("text/plain;charset=UTF-8");
         PrintWriter out = resp.getWriter();
+        if ("dispatchWithArgs".equals(mode)) {
+            AsyncContext async = req.startAsync(req, resp); // in a forward: dispatch() comes back to this URI
+            Events.add(context, "hasOriginalRequestAndResponse=" + async.hasOriginalRequestAndResponse());
+            async.dispatch();
+            return;
+        }
         AsyncContext async = req.startAsync();
         switch (mode) {
             case "completeNow" -> {
@@ -76,6 +82,15 @@ public class AsyncServlet extends DispatchEchoServlet {
                     Events.add(context, "second dispatch=ISE");
                 }
             }
+            case "sendErrorFromThread" -> new Thread(() -> {
+                try {
+                    ((HttpServletResponse) async.getResponse()).sendError(500, "backend said no");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                async.complete();
+            }).start();
+            case "throwAfterStart" -> throw new IllegalStateException("failed after startAsync");
             case "crossContext" -> async.dispatch(context.getContext(req.getParameter("context")), "/target/t");
             case "listen" -> {
                 async.addListener(new RecordingAsyncListener(context, "L", "complete".equals(req.getParameter("onTimeout"))));
