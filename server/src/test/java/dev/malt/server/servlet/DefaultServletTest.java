@@ -1,5 +1,6 @@
 package dev.malt.server.servlet;
 
+import dev.malt.server.servlet.apps.core.DispatchEchoServlet;
 import dev.malt.server.servlet.apps.core.WrappingFilter;
 import dev.malt.server.servlet.internal.HttpDates;
 import org.junit.jupiter.api.AfterAll;
@@ -48,10 +49,12 @@ class DefaultServletTest {
         Files.createSymbolicLink(webRoot.resolve("link-out.txt"), secret);
         Files.createSymbolicLink(webRoot.resolve("dir-out"), outside);
         Files.createSymbolicLink(webRoot.resolve("link-in.txt"), hello);
+        Files.writeString(webRoot.resolve("page.jsp"), "<% String secret = \"source\"; %>");
         host = TestWebApp.at("/ctx")
                 .webRoot(webRoot)
                 .filter("wrap", WrappingFilter.class, false, Map.of())
                 .filterOnUrls("wrap", List.of("/sub/*"))
+                .servlet("pages", DispatchEchoServlet.class, "*.jsp")
                 .start();
     }
 
@@ -172,6 +175,19 @@ class DefaultServletTest {
         assertEquals("1", c.header("X-Wrapped"));
         assertEquals("text/html", c.header("Content-Type"));
         assertEquals(11, c.contentLength);
+    }
+
+    // A file name with a '/' after it is not the file: "/page.jsp/" must not serve a page's source
+    // past its extension mapping
+    @Test
+    void fileWithATrailingSlashIsNotServed() {
+        assertEquals(404, get(host, "/ctx/hello.txt/").status);
+        assertEquals(404, get(host, "/ctx/sub/page.html/").status);
+        assertEquals(404, get(host, "/ctx/link-in.txt/").status);
+        assertEquals(200, get(host, "/ctx/page.jsp").status); // the page's servlet
+        RecordingChannel source = get(host, "/ctx/page.jsp/");
+        assertEquals(404, source.status);
+        assertTrue(!source.bodyText().contains("secret"), source.bodyText());
     }
 
     // 10.5: a missing file is a 404
