@@ -1,6 +1,7 @@
 package dev.malt.server.servlet;
 
 import dev.malt.server.servlet.apps.core.DispatchEchoServlet;
+import dev.malt.server.servlet.apps.core.DispatchingServlet;
 import dev.malt.server.servlet.apps.core.WrappingFilter;
 import dev.malt.server.servlet.internal.HttpDates;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,9 @@ class DefaultServletTest {
         Files.writeString(webRoot.resolve("sub/page.html"), "<p>page</p>");
         Files.createDirectories(webRoot.resolve("WEB-INF"));
         Files.writeString(webRoot.resolve("WEB-INF/web.xml"), "<web-app/>");
+        Files.createDirectories(webRoot.resolve("WEB-INF/views"));
+        Files.writeString(webRoot.resolve("WEB-INF/views/view.html"), "<p>view</p>");
+        Files.writeString(webRoot.resolve("WEB-INF/views/404.html"), "<p>missing</p>");
         Files.createDirectories(webRoot.resolve("META-INF"));
         Files.writeString(webRoot.resolve("META-INF/MANIFEST.MF"), "Manifest-Version: 1.0\n");
         Path secret = Files.writeString(outside.resolve("secret.txt"), "secret");
@@ -55,6 +59,8 @@ class DefaultServletTest {
                 .filter("wrap", WrappingFilter.class, false, Map.of())
                 .filterOnUrls("wrap", List.of("/sub/*"))
                 .servlet("pages", DispatchEchoServlet.class, "*.jsp")
+                .servlet("dispatcher", DispatchingServlet.class, "/d/*")
+                .errorPage(404, "/WEB-INF/views/404.html")
                 .start();
     }
 
@@ -133,12 +139,41 @@ class DefaultServletTest {
         assertTrue(!listing.bodyText().contains("page.html"), listing.bodyText());
     }
 
-    // 10.5: nothing under WEB-INF or META-INF is served, whatever the case of the name
+    // 10.5: nothing under WEB-INF or META-INF is served to a client, whatever the case of the name
     @Test
     void webInfAndMetaInfAreHidden() {
         for (String path : List.of("/ctx/WEB-INF/web.xml", "/ctx/web-inf/web.xml", "/ctx/WEB-INF/",
-                "/ctx/WEB-INF", "/ctx/META-INF/MANIFEST.MF", "/ctx/meta-inf/MANIFEST.MF")) {
-            assertEquals(404, get(host, path).status, path);
+                "/ctx/WEB-INF", "/ctx/META-INF/MANIFEST.MF", "/ctx/meta-inf/MANIFEST.MF",
+                "/ctx/WEB-INF/views/view.html", "/ctx/WEB-INF;x=1/web.xml")) {
+            RecordingChannel c = get(host, path);
+            assertEquals(404, c.status, path);
+            assertEquals("<p>missing</p>", c.bodyText(), path);
+        }
+    }
+
+    // 10.5: "the contents of the WEB-INF directory ... may be exposed using the RequestDispatcher calls":
+    // forward, include and error pages reach files there
+    @Test
+    void webInfFilesThroughDispatchers() {
+        RecordingChannel forward = get(host, "/ctx/d/x?to=/WEB-INF/views/view.html");
+        assertEquals(200, forward.status);
+        assertEquals("<p>view</p>", forward.bodyText());
+        RecordingChannel include = get(host, "/ctx/d/x?op=include&to=/WEB-INF/views/view.html");
+        assertEquals(200, include.status);
+        assertTrue(include.bodyText().startsWith("dispatcher.before\n<p>view</p>dispatcher.after"), include.bodyText());
+        RecordingChannel error = get(host, "/ctx/missing.txt");
+        assertEquals(404, error.status);
+        assertEquals("<p>missing</p>", error.bodyText());
+    }
+
+    // 10.5: an app servlet mapped to everything does not get requests for WEB-INF either
+    @Test
+    void webInfIsHiddenFromAppServletsToo() {
+        try (ServletHost all = TestWebApp.at("").webRoot(webRoot)
+                .servlet("all", DispatchEchoServlet.class, "/*").start()) {
+            assertEquals(404, get(all, "/WEB-INF/web.xml").status);
+            assertEquals(404, get(all, "/META-INF/MANIFEST.MF").status);
+            assertEquals(200, get(all, "/other").status);
         }
     }
 
@@ -195,6 +230,7 @@ class DefaultServletTest {
     void missingFile() {
         RecordingChannel c = get(host, "/ctx/nothing.txt");
         assertEquals(404, c.status);
+        assertEquals("<p>missing</p>", c.bodyText());
         assertNull(c.header("ETag"));
     }
 }

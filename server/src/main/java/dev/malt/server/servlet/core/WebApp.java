@@ -730,6 +730,8 @@ public final class WebApp {
             if (path == null) {
                 String query = request.getQueryString();
                 response.sendRedirect(request.getRequestURI() + "/" + (query == null ? "" : "?" + query), 302, true);
+            } else if (WebResources.isProtected(path)) {
+                response.sendError(404); // spec 10.5: never to a client, whatever servlet a pattern maps there
             } else {
                 ServletMapper.Match match = mapper().map(path);
                 if (security.permits(request, response, path, match)) {
