@@ -2,6 +2,7 @@ package dev.malt.server.servlet;
 
 import dev.malt.server.servlet.apps.core.DispatchEchoServlet;
 import dev.malt.server.servlet.apps.core.DispatchingServlet;
+import dev.malt.server.servlet.apps.core.StaticViaDefaultServlet;
 import dev.malt.server.servlet.apps.core.WrappingFilter;
 import dev.malt.server.servlet.internal.HttpDates;
 import org.junit.jupiter.api.AfterAll;
@@ -223,6 +224,21 @@ class DefaultServletTest {
         RecordingChannel source = get(host, "/ctx/page.jsp/");
         assertEquals(404, source.status);
         assertTrue(!source.bodyText().contains("secret"), source.bodyText());
+    }
+
+    // An app that maps "/" itself can still hand static files to the container's servlet by name
+    // (Spring's DefaultServletHttpRequestHandler does this)
+    @Test
+    void namedDispatchToTheContainerDefaultServlet() {
+        try (ServletHost app = TestWebApp.at("").webRoot(webRoot)
+                .servlet("front", StaticViaDefaultServlet.class, "/").start()) {
+            RecordingChannel c = get(app, "/hello.txt");
+            assertEquals(200, c.status, c.bodyText());
+            assertEquals(HELLO, c.bodyText());
+            assertEquals("text/plain", c.header("Content-Type"));
+            assertEquals(304, get(app, "/hello.txt", "HTTP_IF_NONE_MATCH", ETAG).status);
+            assertEquals(404, get(app, "/missing.txt").status);
+        }
     }
 
     // 10.5: a missing file is a 404

@@ -2,6 +2,7 @@ package dev.malt.server.servlet;
 
 import dev.malt.server.servlet.apps.core.DispatchEchoServlet;
 import dev.malt.server.servlet.apps.core.ThrowingServlet;
+import dev.malt.server.servlet.apps.core.UnavailableServlet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,29 @@ class ErrorPageTest {
         assertEquals(404, sent.status);
         assertEquals(0, sent.body.size());
         assertEquals("<p>custom not found</p>".length(), sent.contentLength);
+    }
+
+    // 2.3.3.2: a temporarily unavailable servlet answers 503 with Retry-After and gets no requests
+    // meanwhile; a permanently unavailable one answers 404 from then on and is destroyed
+    @Test
+    void unavailableServlets() {
+        try (ServletHost unavailable = TestWebApp.at("")
+                .servlet("busy", UnavailableServlet.class, "/busy")
+                .servlet("gone", UnavailableServlet.class, "/gone").start()) {
+            var events = TestWebApp.events(unavailable, "");
+            RecordingChannel first = get(unavailable, "/busy");
+            assertEquals(503, first.status);
+            assertEquals("30", first.header("Retry-After"));
+            RecordingChannel second = get(unavailable, "/busy");
+            assertEquals(503, second.status);
+            assertNotNull(second.header("Retry-After"));
+            assertEquals(java.util.List.of("init busy", "service busy"), TestWebApp.drain(events));
+
+            assertEquals(404, get(unavailable, "/gone?permanent=1").status);
+            assertEquals(404, get(unavailable, "/gone?permanent=1").status);
+            assertEquals(java.util.List.of("init gone", "service gone", "destroy gone"), TestWebApp.drain(events));
+            assertEquals(0, unavailable.exceptionCount());
+        }
     }
 
     // Without error pages: Malt's own page; an exception's message stays in the log, sendError's is shown escaped

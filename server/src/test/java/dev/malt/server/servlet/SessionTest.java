@@ -80,6 +80,14 @@ class SessionTest {
         assertEquals(List.of("created " + id), drain(events));
     }
 
+    // 7.1.1 and SessionCookieConfig#isSecure: over HTTPS (as the frontend says) the cookie is Secure
+    @Test
+    void cookieOverHttpsIsSecure() {
+        RecordingChannel c = TestWebApp.get(host, "/ctx/s/create", "UWSGI_SCHEME", "https");
+        String id = Hosts.lines(c.bodyText()).get("id");
+        assertEquals(Set.of("JSESSIONID=" + id, "Path=/ctx", "HttpOnly", "Secure"), cookie(c));
+    }
+
     // 7.1.1 and 7.2: the cookie brings the client back to its session, which is then no longer new
     @Test
     void sessionFoundByItsCookie() {
