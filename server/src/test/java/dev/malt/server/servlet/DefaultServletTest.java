@@ -43,6 +43,8 @@ class DefaultServletTest {
         Files.writeString(webRoot.resolve("style.css"), "body { color: red }");
         Files.createDirectories(webRoot.resolve("sub"));
         Files.writeString(webRoot.resolve("sub/page.html"), "<p>page</p>");
+        Files.createDirectories(webRoot.resolve("welcome"));
+        Files.writeString(webRoot.resolve("welcome/index.html"), "<p>welcome</p>");
         Files.createDirectories(webRoot.resolve("WEB-INF"));
         Files.writeString(webRoot.resolve("WEB-INF/web.xml"), "<web-app/>");
         Files.createDirectories(webRoot.resolve("WEB-INF/views"));
@@ -138,6 +140,15 @@ class DefaultServletTest {
         RecordingChannel listing = get(host, "/ctx/sub/");
         assertEquals(404, listing.status);
         assertTrue(!listing.bodyText().contains("page.html"), listing.bodyText());
+    }
+
+    // 10.10: a directory with a welcome file serves it, without a redirect
+    @Test
+    void welcomeFile() {
+        RecordingChannel c = get(host, "/ctx/welcome/");
+        assertEquals(200, c.status);
+        assertEquals("<p>welcome</p>", c.bodyText());
+        assertEquals("text/html", c.header("Content-Type"));
     }
 
     // 10.5: nothing under WEB-INF or META-INF is served to a client, whatever the case of the name
