@@ -72,13 +72,16 @@ public final class Dispatcher {
         int mark = pathAndQuery.indexOf('?');
         String path = mark < 0 ? pathAndQuery : pathAndQuery.substring(0, mark);
         String query = mark < 0 ? null : pathAndQuery.substring(mark + 1);
+        String raw = path.isEmpty() ? "/" : path;
         String decoded;
+        String encoded;
         try {
-            decoded = UriPaths.decodeRawPath(wireForm(path.isEmpty() ? "/" : path));
+            decoded = UriPaths.decodeRawPath(wireForm(raw));
+            encoded = UriPaths.removeDotSegments(raw); // "/a/../b" is /b in the request URI too
         } catch (RequestRejectedException e) {
             return null;
         }
-        return new Target(path, decoded, query, app.mapper().map(decoded), null);
+        return new Target(encoded, decoded, query, app.mapper().map(decoded), null);
     }
 
     /** An app's path string as wire bytes (one char per byte): non-ASCII characters become their UTF-8 bytes. */
@@ -126,8 +129,8 @@ public final class Dispatcher {
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
-        if (!base.isAsyncStarted() && !baseResponse.isErrorPending()) {
-            closeAfterForward(resp, baseResponse);
+        if (!base.isAsyncMode() && !baseResponse.isErrorPending()) {
+            closeAfterForward(resp, baseResponse); // not while an async dispatch or completion is pending
         }
     }
 
@@ -223,11 +226,14 @@ public final class Dispatcher {
                 source.getQueryString(), source.getHttpServletMapping());
         String target = pathAndQuery;
         if (target == null) {
-            String uri = source.getRequestURI();
-            String contextPath = source.getContextPath();
-            target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-            if (source.getQueryString() != null && source == base) {
-                target = target + "?" + source.getQueryString();
+            // dispatch(): the same URI again, with the request's own query (not added a second time)
+            AsyncStateMachine machine = base.asyncMachineIfAny();
+            if (machine != null && machine.dispatchPath() != null) {
+                target = machine.dispatchPath();
+            } else {
+                String uri = base.getRequestURI();
+                String contextPath = base.getContextPath();
+                target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
             }
         }
         Target resolved = target(target);

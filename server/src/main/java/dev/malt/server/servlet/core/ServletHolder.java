@@ -74,10 +74,10 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
      */
     public Servlet servlet() throws ServletException {
         Servlet s = servlet;
-        if (s != null) {
+        if (s != null && unavailableUntil == 0) {
             return s;
         }
-        checkAvailable();
+        checkAvailable(); // also for an initialized servlet that threw a temporary UnavailableException
         synchronized (this) {
             if (servlet == null) {
                 checkAvailable();

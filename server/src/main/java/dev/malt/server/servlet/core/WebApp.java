@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -57,9 +58,18 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class WebApp {
 
-    /** What a context needs from the worker it runs in. */
+    /**
+     * What a context needs from the worker it runs in. {@code clock} is what session times are read
+     * from (the system clock; tests move their own).
+     */
     public record Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
-                              Contexts host, MultipartParser multipart, List<ContainerFeature> features) {
+                              Contexts host, MultipartParser multipart, List<ContainerFeature> features,
+                              Clock clock) {
+
+        public Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
+                           Contexts host, MultipartParser multipart, List<ContainerFeature> features) {
+            this(appName, executor, timers, workers, host, multipart, features, Clock.systemUTC());
+        }
     }
 
     /** The contexts of one host, for {@code ServletContext#getContext}. */
@@ -177,6 +187,10 @@ public final class WebApp {
 
     public ScheduledExecutorService timers() {
         return env.timers();
+    }
+
+    public Clock clock() {
+        return env.clock();
     }
 
     public MultipartParser multipart() {
@@ -768,7 +782,7 @@ public final class WebApp {
                 String query = request.getQueryString();
                 response.sendRedirect(request.getRequestURI() + "/" + (query == null ? "" : "?" + query), 302, true);
             } else if (WebResources.isProtected(path)) {
-                response.sendError(404); // spec 10.5: no direct request reaches WEB-INF or META-INF, JSPs included
+                response.sendError(404); // spec 10.5: never to a client, whatever servlet (JSPs included) maps there
             } else {
                 ServletMapper.Match match = mapper().map(path);
                 if (security.permits(request, response, path, match)) {

@@ -852,21 +852,41 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, response, true);
+        return startAsync(this, response, true, null);
     }
 
+    /**
+     * {@code dispatch()} later goes to the URI this request shows now (in a forward: the forward's
+     * target, as the {@code AsyncContext#dispatch()} javadoc says), so it is taken here: this one
+     * request object is pointed back at the original URI when the forward returns.
+     */
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        // "original" means the container's own objects, whichever method passed them (Tomcat's reading too)
-        return startAsync(request, response, request == this && response == this.response);
+        String dispatchPath = null;
+        if (request instanceof HttpServletRequest http) {
+            String uri = http.getRequestURI();
+            String contextPath = http.getContextPath();
+            dispatchPath = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+        }
+        return startAsync(request, response, request == this && response == this.response, dispatchPath);
     }
 
-    private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original) {
+    private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original,
+                                    String dispatchPath) {
         if (!asyncSupported) {
             throw new IllegalStateException(ServletMessages.asyncNotSupportedInChain(servlet == null ? null
                     : servlet.getName()));
         }
-        return asyncMachine().start(request, response, original);
+        return asyncMachine().start(request, response, original, dispatchPath);
+    }
+
+    /**
+     * In async mode: started, or with a dispatch or completion asked for that waits for the current
+     * dispatch to return. {@link #isAsyncStarted()} is false in the last two cases (its javadoc), but
+     * the response is not done then either.
+     */
+    public boolean isAsyncMode() {
+        return async != null && async.isAsyncMode();
     }
 
     @Override
