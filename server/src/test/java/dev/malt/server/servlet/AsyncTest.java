@@ -284,4 +284,24 @@ class AsyncTest {
         assertEquals(200, exchange.channel.status);
         assertEquals(8 * 1024, exchange.channel.body.size());
     }
+
+    // AsyncContext#dispatch(ServletContext, String): the target runs in the other context of the host
+    @Test
+    void dispatchToAnotherContext() throws Exception {
+        ServletHost twoContexts = ServletHost.start("test", List.of(
+                TestWebApp.at("/a").asyncServlet("async", AsyncServlet.class, "/async/*")
+                        .servlet("target", DispatchEchoServlet.class, "/target/*").deploy(),
+                TestWebApp.at("/b").servlet("target", DispatchEchoServlet.class, "/target/*").deploy()),
+                java.time.Clock.systemUTC(), List.of());
+        try (twoContexts) {
+            TestExchange exchange = TestWebApp.exchange("GET", "/a/async/x?mode=crossContext&context=/b");
+            twoContexts.handle(exchange);
+            assertTrue(exchange.channel.awaitFinished());
+            Map<String, String> e = Hosts.lines(exchange.channel.bodyText());
+            assertEquals(200, exchange.channel.status, exchange.channel.bodyText());
+            assertEquals("/b", e.get("contextPath"));
+            assertEquals("/b/target/t", e.get("requestURI"));
+            assertEquals("/a/async/x", e.get("attr.async.request_uri"));
+        }
+    }
 }

@@ -110,22 +110,26 @@ public final class Dispatcher {
         String path;
         if (target.named() != null) {
             base.targetServlet(DispatcherType.FORWARD, holder);
-            path = base.contextRelativePath();
+            path = null; // a named dispatch has no path: only servlet-name filter mappings apply
         } else {
             if (base.getAttribute(RequestDispatcher.FORWARD_REQUEST_URI) == null) {
                 setPathAttributes(base, FORWARD_ATTRIBUTES, saved.requestUri(), base.getContextPath(),
                         saved.servletPath(), saved.pathInfo(), saved.queryString(), saved.mapping());
             }
             ServletMapper.Match match = target.match();
-            base.target(DispatcherType.FORWARD, base.getContextPath() + target.encodedPath(), match.servletPath(),
+            base.enter(app);
+            base.target(DispatcherType.FORWARD, app.contextPath() + target.encodedPath(), match.servletPath(),
                     match.pathInfo(), target.query() != null ? target.query() : saved.queryString(),
                     mapping(match), holder);
             base.addDispatchQuery(target.query());
             path = target.decodedPath();
         }
+        base.enter(app);
+        ClassLoader previousLoader = enterLoader(saved);
         try {
             invoke(DispatcherType.FORWARD, base, holder, path, req, resp);
         } finally {
+            Thread.currentThread().setContextClassLoader(previousLoader);
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
@@ -142,23 +146,35 @@ public final class Dispatcher {
         ServletHolder holder = target.holder();
         String path;
         if (target.named() != null) {
-            path = base.contextRelativePath();
+            path = null;
         } else {
             ServletMapper.Match match = target.match();
-            setPathAttributes(base, INCLUDE_ATTRIBUTES, base.getContextPath() + target.encodedPath(),
-                    base.getContextPath(), match.servletPath(), match.pathInfo(), target.query(), mapping(match));
+            setPathAttributes(base, INCLUDE_ATTRIBUTES, app.contextPath() + target.encodedPath(),
+                    app.contextPath(), match.servletPath(), match.pathInfo(), target.query(), mapping(match));
             base.addDispatchQuery(target.query());
             path = target.decodedPath();
         }
         base.targetServlet(DispatcherType.INCLUDE, holder);
+        base.enter(app);
+        ClassLoader previousLoader = enterLoader(saved);
         baseResponse.beginInclude();
         try {
             invoke(DispatcherType.INCLUDE, base, holder, path, req, resp);
         } finally {
+            Thread.currentThread().setContextClassLoader(previousLoader);
             baseResponse.endInclude();
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
+    }
+
+    /** Into another context of this host: its class loader for the dispatch. Returns the loader to restore. */
+    private ClassLoader enterLoader(MaltHttpRequest.DispatchState saved) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        if (saved.app() != app) {
+            Thread.currentThread().setContextClassLoader(app.classLoader());
+        }
+        return previous;
     }
 
     /** Tomcat's way, so a wrapper's own buffer (gzip, say) is flushed too: close the writer or the stream. */
@@ -241,7 +257,8 @@ public final class Dispatcher {
             throw new ServletException(ServletMessages.dispatchPathInvalid(target));
         }
         ServletMapper.Match match = resolved.match();
-        base.target(DispatcherType.ASYNC, base.getContextPath() + resolved.encodedPath(), match.servletPath(),
+        base.enter(app);
+        base.target(DispatcherType.ASYNC, app.contextPath() + resolved.encodedPath(), match.servletPath(),
                 match.pathInfo(), resolved.query() != null ? resolved.query() : base.getQueryString(), mapping(match),
                 match.holder());
         base.addDispatchQuery(resolved.query());

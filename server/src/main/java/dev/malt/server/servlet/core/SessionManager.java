@@ -93,9 +93,9 @@ public final class SessionManager implements AutoCloseable {
         trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
     }
 
-    /** The name of the URL path parameter that carries the id: {@code jsessionid}. */
+    /** The name of the URL path parameter that carries the id: always {@code jsessionid} (spec 7.1.3). */
     public String uriParameterName() {
-        return cookieConfig.effectiveName().toLowerCase(java.util.Locale.ROOT);
+        return "jsessionid";
     }
 
     // ---- finding and creating

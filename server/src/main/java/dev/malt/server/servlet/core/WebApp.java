@@ -803,9 +803,10 @@ public final class WebApp {
     /** An async dispatch, on a container thread; failures go to the async error handling. */
     void asyncDispatch(MaltHttpRequest request, ServletRequest req, ServletResponse resp,
                        AsyncStateMachine.Target target) {
-        withClassLoader(() -> {
+        WebApp into = target.app() != null ? target.app() : request.app();
+        into.withClassLoader(() -> {
             try {
-                dispatcher.async(request, req, resp, target.path());
+                into.dispatcher().async(request, req, resp, target.path());
             } catch (Throwable t) {
                 handleFailure(request, t);
             }
@@ -977,9 +978,10 @@ public final class WebApp {
             if (async != null) {
                 async.fireComplete();
             }
-            RequestSession session = request.sessionIfUsed();
-            if (session != null && session.used() != null) {
-                sessions.requestDone(session.used());
+            for (RequestSession session : request.sessionsUsed()) {
+                if (session.used() != null) {
+                    session.manager().requestDone(session.used());
+                }
             }
             request.cleanupParts();
             if (listeners.hasRequestListeners()) {

@@ -72,7 +72,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     private final RequestModel model;
     private final GatewayExchange exchange;
-    private final WebApp app;
+    /** The context the request is in now: the one it came to, or another one a cross-context dispatch entered. */
+    private WebApp app;
     private final String requestId;
     private MaltHttpResponse response;
 
@@ -103,7 +104,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Exception partsFailure;
 
     private AsyncStateMachine async;
-    private RequestSession session;
+    /** Session state per context the request visited (sessions are scoped to a context, spec 7.3). */
+    private List<RequestSession> sessions = List.of();
     private Principal user;
     private String authType;
     private boolean loggedOut;
@@ -149,15 +151,21 @@ public final class MaltHttpRequest implements HttpServletRequest {
     /** A snapshot of everything a dispatch changes. */
     public record DispatchState(DispatcherType type, String requestUri, String servletPath, String pathInfo,
                                 String queryString, HttpServletMapping mapping, ServletHolder servlet,
-                                boolean asyncSupported, List<String> dispatchQueries) {
+                                boolean asyncSupported, List<String> dispatchQueries, WebApp app) {
     }
 
     public DispatchState dispatchState() {
         return new DispatchState(dispatcherType, requestUri, servletPath, pathInfo, queryString, mapping, servlet,
-                asyncSupported, dispatchQueries);
+                asyncSupported, dispatchQueries, app);
+    }
+
+    /** A cross-context dispatch enters another context of this host; restore() leaves it. */
+    public void enter(WebApp context) {
+        this.app = context;
     }
 
     public void restore(DispatchState state) {
+        app = state.app();
         dispatcherType = state.type();
         requestUri = state.requestUri();
         servletPath = state.servletPath();
@@ -636,7 +644,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getContextPath() {
-        return model.contextPath();
+        return app.contextPath();
     }
 
     @Override
@@ -802,10 +810,16 @@ public final class MaltHttpRequest implements HttpServletRequest {
     // ---- sessions
 
     private RequestSession sessionState() {
-        if (session == null) {
-            session = new RequestSession(this);
+        for (RequestSession state : sessions) {
+            if (state.context() == app) {
+                return state;
+            }
         }
-        return session;
+        RequestSession state = new RequestSession(this, app);
+        List<RequestSession> more = new ArrayList<>(sessions);
+        more.add(state);
+        sessions = List.copyOf(more);
+        return state;
     }
 
     @Override
@@ -843,9 +857,9 @@ public final class MaltHttpRequest implements HttpServletRequest {
         return sessionState().isRequestedIdFromUrl();
     }
 
-    /** The session this request used, if any; for saving it at the end of the request. */
-    public RequestSession sessionIfUsed() {
-        return session;
+    /** The session state of every context the request used, for saving the sessions when it ends. */
+    public List<RequestSession> sessionsUsed() {
+        return sessions;
     }
 
     // ---- async
@@ -922,6 +936,11 @@ public final class MaltHttpRequest implements HttpServletRequest {
         String target = path;
         if (!path.startsWith("/")) {
             String current = contextRelativePath();
+            if (dispatcherType == DispatcherType.INCLUDE && getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) != null) {
+                // inside an include, relative to the included resource (Tomcat's reading of spec 9.1)
+                Object includedPath = getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+                current = getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) + (includedPath == null ? "" : includedPath.toString());
+            }
             target = current.substring(0, current.lastIndexOf('/') + 1) + path;
         }
         return app.context().getRequestDispatcher(target);
