@@ -47,6 +47,8 @@ public final class AppListeners {
     private final List<HttpSessionListener> sessions = new CopyOnWriteArrayList<>();
     private final List<HttpSessionAttributeListener> sessionAttributes = new CopyOnWriteArrayList<>();
     private final List<HttpSessionIdListener> sessionIds = new CopyOnWriteArrayList<>();
+    private final java.util.Set<EventListener> declaredListeners =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     AppListeners(Logger log) {
         this.log = log;
@@ -68,29 +70,48 @@ public final class AppListeners {
      */
     void add(EventListener listener, boolean declared) {
         if (listener instanceof ServletContextListener l) {
-            context.add(l);
+            insert(context, l, declared);
             if (!declared) {
                 programmatic.add(l);
             }
         }
         if (listener instanceof ServletContextAttributeListener l) {
-            contextAttributes.add(l);
+            insert(contextAttributes, l, declared);
         }
         if (listener instanceof ServletRequestListener l) {
-            requests.add(l);
+            insert(requests, l, declared);
         }
         if (listener instanceof ServletRequestAttributeListener l) {
-            requestAttributes.add(l);
+            insert(requestAttributes, l, declared);
         }
         if (listener instanceof HttpSessionListener l) {
-            sessions.add(l);
+            insert(sessions, l, declared);
         }
         if (listener instanceof HttpSessionAttributeListener l) {
-            sessionAttributes.add(l);
+            insert(sessionAttributes, l, declared);
         }
         if (listener instanceof HttpSessionIdListener l) {
-            sessionIds.add(l);
+            insert(sessionIds, l, declared);
         }
+        if (declared) {
+            declaredListeners.add(listener);
+        }
+    }
+
+    /**
+     * Declared listeners (descriptors, {@code @WebListener}) come before those that initializers and
+     * other listeners added, as in Tomcat: a listener a TLD brings may rely on what web.xml's set up.
+     */
+    private <T extends EventListener> void insert(List<T> list, T listener, boolean declared) {
+        if (!declared) {
+            list.add(listener);
+            return;
+        }
+        int at = 0;
+        while (at < list.size() && declaredListeners.contains(list.get(at))) {
+            at++;
+        }
+        list.add(at, listener);
     }
 
     /** Every listener instance once, in registration order; for {@code @PreDestroy} at stop. */

@@ -484,11 +484,10 @@ final class DescriptorParser {
         Map<String, Integer> lines = new LinkedHashMap<>();
         for (XmlElement param : element.children("init-param")) {
             String name = required(param, "param-name");
-            Integer previous = lines.put(name, param.line());
-            if (previous != null) {
-                throw fail(param, DeployMessages.duplicateName("init-param", name, previous));
+            // a repeated init-param is not an error: the first one counts, as in Tomcat (and the TCK expects)
+            if (lines.putIfAbsent(name, param.line()) == null) {
+                into.put(name, textOrEmpty(param, "param-value"));
             }
-            into.put(name, textOrEmpty(param, "param-value"));
         }
     }
 
