@@ -1,6 +1,8 @@
 package dev.malt.server.servlet;
 
 import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.servlet.auth.RealmFileException;
+import dev.malt.server.servlet.auth.UserRealm;
 import dev.malt.server.servlet.core.DefaultServlet;
 import dev.malt.server.servlet.core.JspSupport;
 import dev.malt.server.servlet.core.MultipartParser;
@@ -120,6 +122,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         MultipartParser multipart = new UnsupportedMultipart();
         List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet, JspSupport::configure);
+        UserRealm realm = openRealm(spec);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             DeployedApp deployed = deployment.deployed();
@@ -129,6 +132,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             }
             WebApp app = new WebApp(deployed, new WebApp.Environment(spec.appName(), executor, timers,
                     spec.workers(), this, multipart, contextFeatures));
+            app.security().useRealm(realm);
             try {
                 app.start();
             } catch (AppLoadException e) {
@@ -137,6 +141,18 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             }
             contexts.add(app);
             contexts.sort(Comparator.comparingInt((WebApp a) -> a.contextPath().length()).reversed());
+        }
+    }
+
+    /** The app's users, read now by this worker (it runs as the app's user); null when it has none. */
+    private static UserRealm openRealm(HostSpec spec) throws AppLoadException {
+        if (spec.users().isEmpty()) {
+            return null;
+        }
+        try {
+            return UserRealm.open(spec.users(), LoggerFactory.getLogger("malt.app." + spec.appName()));
+        } catch (RealmFileException e) {
+            throw new AppLoadException(ServletMessages.usersUnreadable(spec.appName(), e.getMessage()), e);
         }
     }
 

@@ -106,6 +106,9 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Principal user;
     private String authType;
     private boolean loggedOut;
+    /** After a FORM login: the method and form of the request that met the login page. */
+    private String restoredMethod;
+    private Map<String, List<String>> restoredParameters;
 
     public MaltHttpRequest(RequestModel model, GatewayExchange exchange, WebApp app, String requestId) {
         this.model = model;
@@ -432,6 +435,10 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     private Map<String, List<String>> baseParameters() {
+        if (baseParameters == null && restoredParameters != null) {
+            baseParameters = new LinkedHashMap<>();
+            restoredParameters.forEach((name, values) -> baseParameters.put(name, new ArrayList<>(values)));
+        }
         if (baseParameters == null) {
             Map<String, List<String>> parsed = new LinkedHashMap<>();
             baseParameters = parsed; // set first: a failing body read must not make the next call retry it
@@ -559,7 +566,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getMethod() {
-        return model.method();
+        return restoredMethod != null ? restoredMethod : model.method();
     }
 
     @Override
@@ -749,6 +756,18 @@ public final class MaltHttpRequest implements HttpServletRequest {
         }
         String frontendUser = model.remoteUser();
         return frontendUser == null ? null : app.security().principal(frontendUser);
+    }
+
+    /**
+     * The request that met a FORM login page, given back to the request that follows the login: its
+     * method and, for a POST, its parameters (query and form; the body itself is not kept).
+     */
+    public void restoreSavedRequest(String method, Map<String, List<String>> parameters) {
+        this.restoredMethod = method;
+        this.restoredParameters = parameters;
+        this.baseParameters = null;
+        this.parameters = null;
+        this.parameterMap = null;
     }
 
     /** Set by the container's authentication. */
