@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -195,7 +196,7 @@ public final class UserRealm {
                 break;
             }
         }
-        return new Snapshot(Map.copyOf(users), Map.copyOf(roles), userStamp, groupStamp, decoy);
+        return new Snapshot(Collections.unmodifiableMap(users), Map.copyOf(roles), userStamp, groupStamp, decoy);
     }
 
     private static Stamp stamp(Path file) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A context's security constraints, combined as the Servlet spec (13.8) says, and what they require of
@@ -190,13 +191,13 @@ final class ConstraintTable {
             if (rules.stream().anyMatch(Rule::coversAll)) {
                 return;
             }
-            Set<String> named = new LinkedHashSet<>();
+            Set<String> named = new TreeSet<>();
             Set<String> omittedByAll = null;
             for (Rule rule : rules) {
                 named.addAll(rule.methods());
                 if (!rule.omissions().isEmpty()) {
                     if (omittedByAll == null) {
-                        omittedByAll = new LinkedHashSet<>(rule.omissions());
+                        omittedByAll = new TreeSet<>(rule.omissions());
                     } else {
                         omittedByAll.retainAll(rule.omissions());
                     }

@@ -185,7 +185,12 @@ final class FormLogin {
         }
         // the page stands in for the protected URL or j_security_check: no cache may keep it under that name
         response.setHeader("Cache-Control", "no-store");
-        app.dispatcher().forward(target, request, response);
+        String previous = request.overrideMethod("GET");
+        try {
+            app.dispatcher().forward(target, request, response);
+        } finally {
+            request.overrideMethod(previous);
+        }
     }
 
     /** The raw URI without a {@code ;jsessionid=...} path parameter: the session id changes at login. */

@@ -770,6 +770,17 @@ public final class MaltHttpRequest implements HttpServletRequest {
         this.parameterMap = null;
     }
 
+    /**
+     * Replaces what {@link #getMethod()} says, parameters untouched; {@code null} goes back to the
+     * request's own. The FORM login and error pages are always shown as to a GET, as in Tomcat: a static
+     * page would refuse the POST of {@code j_security_check}.
+     */
+    public String overrideMethod(String method) {
+        String previous = restoredMethod;
+        restoredMethod = method;
+        return previous;
+    }
+
     /** Set by the container's authentication. */
     public void setUser(Principal user, String authType) {
         this.user = user;
