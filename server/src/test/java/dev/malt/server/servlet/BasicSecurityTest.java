@@ -234,8 +234,16 @@ class BasicSecurityTest {
         assertEquals("bob", ok(get("/prog?op=authenticate", "HTTP_AUTHORIZATION", basic("bob", BOB_PASSWORD)))
                 .get("user"));
 
-        Map<String, String> logout = ok(get("/prog?op=logout", "HTTP_REMOTE_USER", "ignored"));
+        Map<String, String> logout = ok(get("/prog?op=logout"));
         assertEquals("null", logout.get("user"));
-        assertNull(sessionCookie(challenge));
+        assertNull(sessionCookie(challenge), "BASIC makes no session");
+    }
+
+    @Test
+    void onlyTheFrontendNamesAUserNeverAClientHeader() {
+        assertEquals("null", ok(get("/open", "HTTP_REMOTE_USER", "mallory")).get("user"), "a Remote-User header");
+        Map<String, String> frontend = ok(get("/managers", "REMOTE_USER", "bob"));
+        assertEquals("bob", frontend.get("user"), "nginx's REMOTE_USER, after its own auth_basic");
+        assertEquals("true", frontend.get("role:Manager"), "roles from the group file");
     }
 }

@@ -106,8 +106,9 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Principal user;
     private String authType;
     private boolean loggedOut;
-    /** After a FORM login: the method and form of the request that met the login page. */
-    private String restoredMethod;
+    /** What getMethod() says instead of the request line: a FORM login's saved method, or GET for its pages. */
+    private String methodOverride;
+    /** After a FORM login: the parameters of the request that met the login page. */
     private Map<String, List<String>> restoredParameters;
 
     public MaltHttpRequest(RequestModel model, GatewayExchange exchange, WebApp app, String requestId) {
@@ -566,7 +567,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getMethod() {
-        return restoredMethod != null ? restoredMethod : model.method();
+        return methodOverride != null ? methodOverride : model.method();
     }
 
     @Override
@@ -763,7 +764,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
      * method and, for a POST, its parameters (query and form; the body itself is not kept).
      */
     public void restoreSavedRequest(String method, Map<String, List<String>> parameters) {
-        this.restoredMethod = method;
+        this.methodOverride = method;
         this.restoredParameters = parameters;
         this.baseParameters = null;
         this.parameters = null;
@@ -776,8 +777,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
      * page would refuse the POST of {@code j_security_check}.
      */
     public String overrideMethod(String method) {
-        String previous = restoredMethod;
-        restoredMethod = method;
+        String previous = methodOverride;
+        methodOverride = method;
         return previous;
     }
 
