@@ -144,6 +144,16 @@ class FormLoginTest {
     }
 
     @Test
+    void aFormOverTheLimitIsNotKeptAndThePageIsFetchedAgain() {
+        TestExchange page = run(host, post("/forms/secure/upload", "text=" + "a".repeat(70 * 1024)));
+        assertEquals(LOGIN_PAGE, page.channel.bodyText());
+        String session = sessionCookie(login(sessionCookie(page), "alice", "wonder+land"));
+        Map<String, String> after = ok(get("/forms/secure/upload", session));
+        assertEquals("GET", after.get("method"));
+        assertNull(after.get("param:text"));
+    }
+
+    @Test
     void aUserWithoutTheRoleIsForbiddenAfterTheLogin() {
         String session = loggedIn("/forms/secure/page", "carol", CAROL_PASSWORD);
         assertEquals(403, get("/forms/secure/page", session).channel.status);

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Form based login (Servlet spec 13.6.3). A request for a protected URL without a login is remembered
- * in the session (method, URI and query; a POST's form parameters up to {@link #MAX_SAVED_FORM_CHARS})
+ * in the session (method, URI and query; a POST's form parameters, bounded) 
  * and answered with the login page by a forward, so the browser keeps the URL it asked for. The form
  * posts {@code j_username} and {@code j_password} to {@code j_security_check}: on success the session
  * gets a new id (against session fixation), remembers the user, and the browser is redirected (303) to
@@ -27,8 +27,11 @@ final class FormLogin {
 
     /** The action of every login form. */
     static final String ACTION = "/j_security_check";
-    /** A POSTed form bigger than this (names and values, in characters) is not kept across the login. */
-    static final int MAX_SAVED_FORM_CHARS = 64 * 1024;
+    /**
+     * By default, a POSTed form bigger than this (names and values, in characters) is not kept across the
+     * login: each session that met the login page holds at most this much.
+     */
+    static final int DEFAULT_MAX_SAVED_FORM_CHARS = 64 * 1024;
     /** The session note of the request that met the login page. */
     static final String SAVED_REQUEST_NOTE = "malt.security.savedRequest";
 
@@ -41,12 +44,14 @@ final class FormLogin {
     private final Security security;
     private final String loginPage;
     private final String errorPage;
+    private final int maxSavedFormChars;
 
-    FormLogin(WebApp app, Security security, String loginPage, String errorPage) {
+    FormLogin(WebApp app, Security security, String loginPage, String errorPage, int maxSavedFormChars) {
         this.app = app;
         this.security = security;
         this.loginPage = loginPage;
         this.errorPage = errorPage;
+        this.maxSavedFormChars = maxSavedFormChars;
     }
 
     boolean hasLoginPage() {
@@ -86,10 +91,10 @@ final class FormLogin {
         Map<String, List<String>> parameters = null;
         if ("POST".equals(method)) {
             if (isUrlEncodedForm(request.getContentType())) {
-                parameters = copyIfSmall(request.getParameterMap());
+                parameters = copyIfSmall(request.getParameterMap(), maxSavedFormChars);
             }
             if (parameters == null) {
-                app.log().info(SecurityMessages.savedFormTooLarge(MAX_SAVED_FORM_CHARS));
+                app.log().info(SecurityMessages.savedFormTooLarge(maxSavedFormChars));
                 method = "GET";
             }
         } else if (!"HEAD".equals(method)) {
@@ -108,7 +113,7 @@ final class FormLogin {
         return mediaType.equalsIgnoreCase("application/x-www-form-urlencoded");
     }
 
-    private static Map<String, List<String>> copyIfSmall(Map<String, String[]> form) {
+    private static Map<String, List<String>> copyIfSmall(Map<String, String[]> form, int maxChars) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         long chars = 0;
         for (Map.Entry<String, String[]> entry : form.entrySet()) {
@@ -118,7 +123,7 @@ final class FormLogin {
                 chars += value.length();
                 values.add(value);
             }
-            if (chars > MAX_SAVED_FORM_CHARS) {
+            if (chars > maxChars) {
                 return null;
             }
             copy.put(entry.getKey(), List.copyOf(values));

@@ -103,7 +103,8 @@ public final class Security {
             mechanism = Mechanism.BASIC;
         } else if (authMethod.equals(HttpServletRequest.FORM_AUTH)) {
             mechanism = Mechanism.FORM;
-            form = new FormLogin(app, this, loginConfig.formLoginPage(), loginConfig.formErrorPage());
+            form = new FormLogin(app, this, loginConfig.formLoginPage(), loginConfig.formErrorPage(),
+                    FormLogin.DEFAULT_MAX_SAVED_FORM_CHARS);
             if (!form.hasLoginPage()) {
                 app.log().warn(SecurityMessages.formWithoutLoginPage(app.appName(), app.contextPath()));
             }
