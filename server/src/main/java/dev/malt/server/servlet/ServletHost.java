@@ -10,6 +10,7 @@ import dev.malt.server.servlet.core.ServletHolder;
 import dev.malt.server.servlet.core.WebApp;
 import dev.malt.server.servlet.deploy.DeployedApp;
 import dev.malt.server.servlet.internal.ContextDeployer;
+import dev.malt.server.servlet.internal.FormDataParser;
 import dev.malt.server.servlet.internal.GatewayRequestMapping;
 import dev.malt.server.servlet.internal.HeaderFields;
 import dev.malt.server.servlet.internal.MaltHttpRequest;
@@ -17,13 +18,13 @@ import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
 import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
-import dev.malt.server.servlet.internal.UnsupportedMultipart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServletHost implements AutoCloseable, WebApp.Contexts {
 
     private static final Logger log = LoggerFactory.getLogger(ServletHost.class);
+
+    private static final MultipartParser MULTIPART = new FormDataParser();
 
     private final String appName;
     /** Longest context path first, so the first prefix match is the right context. */
@@ -95,12 +98,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
 
     /** One plain servlet app, with a private executor for async work; for tests and simple embedding. */
     public static ServletHost start(ServletAppSpec spec) throws AppLoadException {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "malt-async-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = privateExecutor();
         ServletHost host = new ServletHost(spec.appName(), executor);
         try {
             host.ownStateDir = Files.createTempDirectory("malt-" + spec.appName().replaceAll("[^A-Za-z0-9._-]", "_") + "-");
@@ -119,28 +117,47 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         return host;
     }
 
+    /**
+     * Starts contexts the caller deployed itself (tests build their models by hand), each with the
+     * default servlet and then {@code features}; session times come from {@code clock}. Async work runs
+     * on a private executor. The host owns the apps from here: it closes them, also when starting fails.
+     */
+    static ServletHost start(String appName, List<DeployedApp> apps, Clock clock,
+                             List<WebApp.ContainerFeature> features) throws AppLoadException {
+        ExecutorService executor = privateExecutor();
+        ServletHost host = new ServletHost(appName, executor);
+        int started = 0;
+        try {
+            for (DeployedApp deployed : apps) {
+                started++;
+                host.startContext(deployed, features, executor, 1, clock, null);
+            }
+        } catch (AppLoadException | RuntimeException | Error e) {
+            for (DeployedApp notStarted : apps.subList(started, apps.size())) {
+                notStarted.close();
+            }
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    private static ExecutorService privateExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "malt-async-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
-        MultipartParser multipart = new UnsupportedMultipart();
-        List<WebApp.ContainerFeature> features = List.of(ServletHost::addDefaultServlet, JspSupport::configure);
         UserRealm realm = openRealm(spec);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
-            DeployedApp deployed = deployment.deployed();
-            List<WebApp.ContainerFeature> contextFeatures = new ArrayList<>(features);
-            if (deployment.feature() != null) {
-                contextFeatures.add(deployment.feature());
-            }
-            WebApp app = new WebApp(deployed, new WebApp.Environment(spec.appName(), executor, timers,
-                    spec.workers(), this, multipart, contextFeatures));
-            app.security().useRealm(realm);
-            try {
-                app.start();
-            } catch (AppLoadException e) {
-                deployed.close();
-                throw e;
-            }
-            contexts.add(app);
-            contexts.sort(Comparator.comparingInt((WebApp a) -> a.contextPath().length()).reversed());
+            List<WebApp.ContainerFeature> features = deployment.feature() == null ? List.of()
+                    : List.of(deployment.feature());
+            startContext(deployment.deployed(), features, executor, spec.workers(), Clock.systemUTC(), realm);
         }
     }
 
@@ -154,6 +171,29 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         } catch (RealmFileException e) {
             throw new AppLoadException(ServletMessages.usersUnreadable(spec.appName(), e.getMessage()), e);
         }
+    }
+
+    /**
+     * Starts one context with the default servlet and {@code features}, and the app's users ({@code null}:
+     * none); on failure its deployment is closed.
+     */
+    private void startContext(DeployedApp deployed, List<WebApp.ContainerFeature> features, Executor executor,
+                              int workers, Clock clock, UserRealm realm) throws AppLoadException {
+        List<WebApp.ContainerFeature> contextFeatures = new ArrayList<>();
+        contextFeatures.add(ServletHost::addDefaultServlet);
+        contextFeatures.add(JspSupport::configure);
+        contextFeatures.addAll(features);
+        WebApp app = new WebApp(deployed, new WebApp.Environment(appName, executor, timers, workers, this,
+                MULTIPART, contextFeatures, clock));
+        app.security().useRealm(realm);
+        try {
+            app.start();
+        } catch (AppLoadException e) {
+            deployed.close();
+            throw e;
+        }
+        contexts.add(app);
+        contexts.sort(Comparator.comparingInt((WebApp a) -> a.contextPath().length()).reversed());
     }
 
     private static void addDefaultServlet(WebApp app) {
@@ -193,6 +233,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     /** Runs one request: its first dispatch on the calling thread. Never throws. */
     public void handle(GatewayExchange exchange) {
         requests.increment();
+        exchange.detach(); // every path below ends the response itself, now or (async) later
         WebApp app;
         try {
             app = select(exchange.vars());

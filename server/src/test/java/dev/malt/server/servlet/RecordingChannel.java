@@ -23,6 +23,11 @@ final class RecordingChannel implements ResponseChannel {
     Throwable aborted;
     /** Fail writes once this many body bytes went through (a client that goes away); -1 never. */
     long failAfterBytes = -1;
+    /** In non-blocking mode, stop being ready once this many body bytes went through; -1 never. */
+    long notReadyAfterBytes = -1;
+    boolean nonBlocking;
+    private boolean ready = true;
+    private Runnable whenReady;
 
     @Override
     public void writeHead(int status, String reason, List<Map.Entry<String, String>> headers, long contentLength)
@@ -51,6 +56,46 @@ final class RecordingChannel implements ResponseChannel {
         }
         body.write(bytes, offset, length);
         events.add("write " + length);
+        if (nonBlocking && notReadyAfterBytes >= 0 && body.size() >= notReadyAfterBytes) {
+            synchronized (this) {
+                ready = false; // as a socket whose send buffer filled up
+            }
+        }
+    }
+
+    @Override
+    public synchronized void setNonBlocking() {
+        nonBlocking = true;
+    }
+
+    @Override
+    public synchronized boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void whenReady(Runnable callback) {
+        synchronized (this) {
+            if (!ready) {
+                whenReady = callback;
+                return;
+            }
+        }
+        callback.run();
+    }
+
+    /** The peer took the bytes: writes are ready again, and a waiting callback runs (on this thread). */
+    void becomeReady() {
+        Runnable callback;
+        synchronized (this) {
+            ready = true;
+            notReadyAfterBytes = -1;
+            callback = whenReady;
+            whenReady = null;
+        }
+        if (callback != null) {
+            callback.run();
+        }
     }
 
     @Override

@@ -27,13 +27,18 @@ final class TestExchange implements GatewayExchange {
 
     /** Vars like nginx's Debian uwsgi_params send for {@code method uri}. */
     static UwsgiVars.Builder nginx(String method, String uri) {
+        return nginx(method, uri, "", "");
+    }
+
+    /** The same, for a request with a body. */
+    static UwsgiVars.Builder nginx(String method, String uri, String contentType, String contentLength) {
         int mark = uri.indexOf('?');
         String path = mark < 0 ? uri : uri.substring(0, mark);
         return UwsgiVars.builder()
                 .add("QUERY_STRING", mark < 0 ? "" : uri.substring(mark + 1))
                 .add("REQUEST_METHOD", method)
-                .add("CONTENT_TYPE", "")
-                .add("CONTENT_LENGTH", "")
+                .add("CONTENT_TYPE", contentType)
+                .add("CONTENT_LENGTH", contentLength)
                 .add("REQUEST_URI", uri)
                 .add("PATH_INFO", percentDecode(path))
                 .add("DOCUMENT_ROOT", "/srv/www/html")

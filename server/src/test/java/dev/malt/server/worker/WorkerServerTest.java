@@ -175,6 +175,22 @@ class WorkerServerTest {
         assertTrue(text.startsWith("HTTP/1.1 431 "), text);
     }
 
+    @Test
+    void anAsyncServletAnswersAfterItsThreadReturned() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of(dev.malt.server.servlet.apps.ScenarioServlet.class
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (dev.malt.server.servlet.ServletHost host = dev.malt.server.servlet.ServletHost.start(
+                new dev.malt.server.servlet.ServletAppSpec("async", dev.malt.server.servlet.apps.ScenarioServlet.class.getName(),
+                        List.of(classes.toString()), classes, "", Map.of()))) {
+            InetSocketAddress address = start(65535, WorkerListener.Protocol.UWSGI, host::handle);
+            String text = new String(exchange(address, uwsgi(vars("GET", "/async", 0), new byte[0])),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("HTTP/1.1 200 OK") && text.endsWith("async done on another thread"), text);
+            assertEquals(1, server.requests(), "the request is counted once, when it ends");
+            assertEquals(0, server.inFlight(), "nothing is left open");
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static UwsgiVars vars(String method, String uri, int contentLength) {

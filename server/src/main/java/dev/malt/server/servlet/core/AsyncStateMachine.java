@@ -58,6 +58,8 @@ public final class AsyncStateMachine {
     private ServletRequest asyncRequest;
     private ServletResponse asyncResponse;
     private boolean originalObjects;
+    /** Where {@code dispatch()} goes when startAsync was given a request: its path then; else null. */
+    private String dispatchPath;
     private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
     private ScheduledFuture<?> timer;
     private int cycle;
@@ -76,7 +78,12 @@ public final class AsyncStateMachine {
 
     // ---- what the app calls (through the request and MaltAsyncContext)
 
-    public MaltAsyncContext start(ServletRequest req, ServletResponse resp, boolean original) {
+    /**
+     * @param original     whether {@code req} and {@code resp} are the container's own objects
+     * @param dispatchPath the context-relative path {@code dispatch()} goes to, or {@code null} for the
+     *                     request's URI at the time of the dispatch
+     */
+    public MaltAsyncContext start(ServletRequest req, ServletResponse resp, boolean original, String dispatchPath) {
         List<Registered> previous;
         synchronized (this) {
             if (state != State.DISPATCHED && state != State.ASYNC_DISPATCHING) {
@@ -90,6 +97,7 @@ public final class AsyncStateMachine {
             asyncRequest = req;
             asyncResponse = resp;
             originalObjects = original;
+            this.dispatchPath = dispatchPath;
             timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
             if (context == null) {
                 context = new MaltAsyncContext(this);
@@ -113,6 +121,17 @@ public final class AsyncStateMachine {
 
     public synchronized boolean isStarted() {
         return state == State.STARTED || state == State.WAITING;
+    }
+
+    /** Started, or a dispatch or completion is pending: the response belongs to the async cycle. */
+    public synchronized boolean isAsyncMode() {
+        return state == State.STARTED || state == State.WAITING || state == State.DISPATCH_PENDING
+                || state == State.COMPLETE_PENDING;
+    }
+
+    /** Where {@code dispatch()} without a path goes, when startAsync fixed it; else {@code null}. */
+    public String dispatchPath() {
+        return dispatchPath;
     }
 
     public MaltAsyncContext context() {
@@ -349,7 +368,8 @@ public final class AsyncStateMachine {
             return;
         }
         int armedFor = cycle;
-        timer = app.timers().schedule(() -> schedule(() -> timedOut(armedFor)), timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = app.timers().schedule(() -> schedule(() -> app.withClassLoader(() -> timedOut(armedFor))),
+                timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private void cancelTimer() {
@@ -399,7 +419,7 @@ public final class AsyncStateMachine {
                 waiting = state == State.WAITING;
             }
             if (waiting) {
-                error(new IOException(ServletMessages.peerGoneDuringAsync()));
+                app.withClassLoader(() -> error(new IOException(ServletMessages.peerGoneDuringAsync())));
             }
         });
     }

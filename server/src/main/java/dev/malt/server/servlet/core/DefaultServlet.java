@@ -23,9 +23,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * The container's default servlet: the app's static files (spec 10.5), with MIME types,
  * {@code Last-Modified}/{@code ETag} and their conditional requests, single byte ranges, and the
- * trailing-slash redirect for directories. It never lists a directory and never serves WEB-INF or
- * META-INF. When the response is the container's own (not wrapped by a filter), the file goes out
- * through the transport's zero-copy path; otherwise it is copied through the app's stream.
+ * trailing-slash redirect for directories. It never lists a directory, and serves WEB-INF or META-INF
+ * only to a forward, include or error page. When the response is the container's own (not wrapped by a
+ * filter), the file goes out through the transport's zero-copy path; otherwise it is copied through the
+ * app's stream.
  */
 public final class DefaultServlet extends HttpServlet {
 
@@ -54,7 +55,9 @@ public final class DefaultServlet extends HttpServlet {
         }
         boolean include = type == DispatcherType.INCLUDE;
         String path = path(req, include);
-        Path file = WebResources.isProtected(path) ? null : app.resources().file(path);
+        // WEB-INF and META-INF: hidden from clients, yet dispatchers may expose their files (spec 10.5)
+        boolean hidden = type == DispatcherType.REQUEST && WebResources.isProtected(path);
+        Path file = hidden ? null : app.resources().file(path);
         if (file == null) {
             notFound(resp, include, path);
             return;

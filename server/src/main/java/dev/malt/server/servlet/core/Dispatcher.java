@@ -72,13 +72,16 @@ public final class Dispatcher {
         int mark = pathAndQuery.indexOf('?');
         String path = mark < 0 ? pathAndQuery : pathAndQuery.substring(0, mark);
         String query = mark < 0 ? null : pathAndQuery.substring(mark + 1);
+        String raw = path.isEmpty() ? "/" : path;
         String decoded;
+        String encoded;
         try {
-            decoded = UriPaths.decodeRawPath(wireForm(path.isEmpty() ? "/" : path));
+            decoded = UriPaths.decodeRawPath(wireForm(raw));
+            encoded = UriPaths.removeDotSegments(raw); // "/a/../b" is /b in the request URI too
         } catch (RequestRejectedException e) {
             return null;
         }
-        return new Target(path, decoded, query, app.mapper().map(decoded), null);
+        return new Target(encoded, decoded, query, app.mapper().map(decoded), null);
     }
 
     /** An app's path string as wire bytes (one char per byte): non-ASCII characters become their UTF-8 bytes. */
@@ -107,27 +110,31 @@ public final class Dispatcher {
         String path;
         if (target.named() != null) {
             base.targetServlet(DispatcherType.FORWARD, holder);
-            path = base.contextRelativePath();
+            path = null; // a named dispatch has no path: only servlet-name filter mappings apply
         } else {
             if (base.getAttribute(RequestDispatcher.FORWARD_REQUEST_URI) == null) {
                 setPathAttributes(base, FORWARD_ATTRIBUTES, saved.requestUri(), base.getContextPath(),
                         saved.servletPath(), saved.pathInfo(), saved.queryString(), saved.mapping());
             }
             ServletMapper.Match match = target.match();
-            base.target(DispatcherType.FORWARD, base.getContextPath() + target.encodedPath(), match.servletPath(),
+            base.enter(app);
+            base.target(DispatcherType.FORWARD, app.contextPath() + target.encodedPath(), match.servletPath(),
                     match.pathInfo(), target.query() != null ? target.query() : saved.queryString(),
                     mapping(match), holder);
             base.addDispatchQuery(target.query());
             path = target.decodedPath();
         }
+        base.enter(app);
+        ClassLoader previousLoader = enterLoader(saved);
         try {
             invoke(DispatcherType.FORWARD, base, holder, path, req, resp);
         } finally {
+            Thread.currentThread().setContextClassLoader(previousLoader);
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
-        if (!base.isAsyncStarted() && !baseResponse.isErrorPending()) {
-            closeAfterForward(resp, baseResponse);
+        if (!base.isAsyncMode() && !baseResponse.isErrorPending()) {
+            closeAfterForward(resp, baseResponse); // not while an async dispatch or completion is pending
         }
     }
 
@@ -139,23 +146,35 @@ public final class Dispatcher {
         ServletHolder holder = target.holder();
         String path;
         if (target.named() != null) {
-            path = base.contextRelativePath();
+            path = null;
         } else {
             ServletMapper.Match match = target.match();
-            setPathAttributes(base, INCLUDE_ATTRIBUTES, base.getContextPath() + target.encodedPath(),
-                    base.getContextPath(), match.servletPath(), match.pathInfo(), target.query(), mapping(match));
+            setPathAttributes(base, INCLUDE_ATTRIBUTES, app.contextPath() + target.encodedPath(),
+                    app.contextPath(), match.servletPath(), match.pathInfo(), target.query(), mapping(match));
             base.addDispatchQuery(target.query());
             path = target.decodedPath();
         }
         base.targetServlet(DispatcherType.INCLUDE, holder);
+        base.enter(app);
+        ClassLoader previousLoader = enterLoader(saved);
         baseResponse.beginInclude();
         try {
             invoke(DispatcherType.INCLUDE, base, holder, path, req, resp);
         } finally {
+            Thread.currentThread().setContextClassLoader(previousLoader);
             baseResponse.endInclude();
             base.restore(saved);
             restoreAttributes(base, savedAttributes);
         }
+    }
+
+    /** Into another context of this host: its class loader for the dispatch. Returns the loader to restore. */
+    private ClassLoader enterLoader(MaltHttpRequest.DispatchState saved) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        if (saved.app() != app) {
+            Thread.currentThread().setContextClassLoader(app.classLoader());
+        }
+        return previous;
     }
 
     /** Tomcat's way, so a wrapper's own buffer (gzip, say) is flushed too: close the writer or the stream. */
@@ -223,11 +242,14 @@ public final class Dispatcher {
                 source.getQueryString(), source.getHttpServletMapping());
         String target = pathAndQuery;
         if (target == null) {
-            String uri = source.getRequestURI();
-            String contextPath = source.getContextPath();
-            target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-            if (source.getQueryString() != null && source == base) {
-                target = target + "?" + source.getQueryString();
+            // dispatch(): the same URI again, with the request's own query (not added a second time)
+            AsyncStateMachine machine = base.asyncMachineIfAny();
+            if (machine != null && machine.dispatchPath() != null) {
+                target = machine.dispatchPath();
+            } else {
+                String uri = base.getRequestURI();
+                String contextPath = base.getContextPath();
+                target = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
             }
         }
         Target resolved = target(target);
@@ -235,7 +257,8 @@ public final class Dispatcher {
             throw new ServletException(ServletMessages.dispatchPathInvalid(target));
         }
         ServletMapper.Match match = resolved.match();
-        base.target(DispatcherType.ASYNC, base.getContextPath() + resolved.encodedPath(), match.servletPath(),
+        base.enter(app);
+        base.target(DispatcherType.ASYNC, app.contextPath() + resolved.encodedPath(), match.servletPath(),
                 match.pathInfo(), resolved.query() != null ? resolved.query() : base.getQueryString(), mapping(match),
                 match.holder());
         base.addDispatchQuery(resolved.query());

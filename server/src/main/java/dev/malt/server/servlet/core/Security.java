@@ -463,9 +463,6 @@ public final class Security {
 
     /** {@code logout()}: the request has no user any more, and its session keeps no login. */
     public void logout(MaltHttpRequest request) {
-        if (request.getRequestedSessionId() == null && request.sessionIfUsed() == null) {
-            return;
-        }
         MaltHttpSession session = (MaltHttpSession) request.getSession(false);
         if (session != null) {
             session.data().notes().remove(LOGIN_NOTE);

@@ -43,6 +43,8 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
     private String runAsRole;
     private Map<String, String> roleRefs = Map.of();
     private ServletSecurityElement security;
+    /** A {@code @ServletSecurity} of a class added by addServlet, applied once its mappings are known. */
+    private ServletSecurityElement pendingSecurity;
     /** Added by the container itself (default, JSP): not reported as the app's registrations. */
     private boolean containerProvided;
 
@@ -72,10 +74,10 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
      */
     public Servlet servlet() throws ServletException {
         Servlet s = servlet;
-        if (s != null) {
+        if (s != null && unavailableUntil == 0) {
             return s;
         }
-        checkAvailable();
+        checkAvailable(); // also for an initialized servlet that threw a temporary UnavailableException
         synchronized (this) {
             if (servlet == null) {
                 checkAvailable();
@@ -198,6 +200,14 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
 
     public ServletSecurityElement servletSecurity() {
         return security;
+    }
+
+    ServletSecurityElement pendingSecurity() {
+        return pendingSecurity;
+    }
+
+    void setPendingSecurity(ServletSecurityElement element) {
+        this.pendingSecurity = element;
     }
 
     /** The role a {@code security-role-ref} links {@code role} to, or {@code role} itself. */

@@ -11,7 +11,10 @@ public final class SessionData {
 
     private volatile String id;
     private final long creationTime;
+    /** When the previous request with this session began: what {@code getLastAccessedTime} says (spec 7.6). */
     private volatile long lastAccessedTime;
+    /** The latest activity (a request beginning or ending): the idle time counts from here. */
+    private volatile long thisAccessedTime;
     private volatile int maxInactiveSeconds;
     private volatile boolean valid = true;
     private volatile boolean fresh = true;
@@ -25,6 +28,7 @@ public final class SessionData {
         this.id = id;
         this.creationTime = creationTime;
         this.lastAccessedTime = creationTime;
+        this.thisAccessedTime = creationTime;
         this.maxInactiveSeconds = maxInactiveSeconds;
     }
 
@@ -44,8 +48,19 @@ public final class SessionData {
         return lastAccessedTime;
     }
 
+    public long thisAccessedTime() {
+        return thisAccessedTime;
+    }
+
+    /** A request with this session began. */
     void accessed(long now) {
-        lastAccessedTime = now;
+        thisAccessedTime = now;
+    }
+
+    /** A request that used this session ended: its start becomes the last access the next one sees. */
+    void released(long now) {
+        lastAccessedTime = thisAccessedTime;
+        thisAccessedTime = now;
     }
 
     public int maxInactiveSeconds() {
@@ -80,7 +95,7 @@ public final class SessionData {
 
     public boolean isExpired(long now) {
         int max = maxInactiveSeconds;
-        return max > 0 && now - lastAccessedTime > max * 1000L;
+        return max > 0 && now - thisAccessedTime > max * 1000L;
     }
 
     public Map<String, Object> attributes() {

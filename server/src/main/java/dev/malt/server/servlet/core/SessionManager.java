@@ -93,9 +93,9 @@ public final class SessionManager implements AutoCloseable {
         trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
     }
 
-    /** The name of the URL path parameter that carries the id: {@code jsessionid}. */
+    /** The name of the URL path parameter that carries the id: always {@code jsessionid} (spec 7.1.3). */
     public String uriParameterName() {
-        return cookieConfig.effectiveName().toLowerCase(java.util.Locale.ROOT);
+        return "jsessionid";
     }
 
     // ---- finding and creating
@@ -109,7 +109,7 @@ public final class SessionManager implements AutoCloseable {
         if (data == null || !data.isValid()) {
             return null;
         }
-        if (data.isExpired(System.currentTimeMillis())) {
+        if (data.isExpired(app.clock().millis())) {
             expire(data);
             return null;
         }
@@ -121,7 +121,7 @@ public final class SessionManager implements AutoCloseable {
         if (workers > 1 && warnedWorkers.compareAndSet(false, true)) {
             app.log().warn(ServletMessages.sessionsNotShared(app.appName(), workers));
         }
-        long now = System.currentTimeMillis();
+        long now = app.clock().millis();
         int timeoutSeconds = timeoutMinutes <= 0 ? -1 : timeoutMinutes * 60;
         SessionData data;
         while (true) {
@@ -156,7 +156,7 @@ public final class SessionManager implements AutoCloseable {
     /** A request came with this session's id: it is no longer new, and its clock restarts. */
     public void access(MaltHttpSession session, boolean joined) {
         SessionData data = session.data();
-        data.accessed(System.currentTimeMillis());
+        data.accessed(app.clock().millis());
         if (joined) {
             data.joined();
         }
@@ -166,7 +166,7 @@ public final class SessionManager implements AutoCloseable {
     public void requestDone(MaltHttpSession session) {
         SessionData data = session.data();
         if (data.isValid()) {
-            data.accessed(System.currentTimeMillis());
+            data.released(app.clock().millis());
             store.save(data);
         }
     }
@@ -259,10 +259,10 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
-    /** Expires every session whose time ran out. */
-    void sweep() {
+    /** Expires every session whose time ran out; the context's timer runs it every minute. */
+    public void sweep() {
         try {
-            long now = System.currentTimeMillis();
+            long now = app.clock().millis();
             for (SessionData data : store.expired(now)) {
                 if (data.isExpired(now) && data.isValid()) {
                     expire(data);

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -57,9 +58,18 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class WebApp {
 
-    /** What a context needs from the worker it runs in. */
+    /**
+     * What a context needs from the worker it runs in. {@code clock} is what session times are read
+     * from (the system clock; tests move their own).
+     */
     public record Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
-                              Contexts host, MultipartParser multipart, List<ContainerFeature> features) {
+                              Contexts host, MultipartParser multipart, List<ContainerFeature> features,
+                              Clock clock) {
+
+        public Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
+                           Contexts host, MultipartParser multipart, List<ContainerFeature> features) {
+            this(appName, executor, timers, workers, host, multipart, features, Clock.systemUTC());
+        }
     }
 
     /** The contexts of one host, for {@code ServletContext#getContext}. */
@@ -179,6 +189,10 @@ public final class WebApp {
         return env.timers();
     }
 
+    public Clock clock() {
+        return env.clock();
+    }
+
     public MultipartParser multipart() {
         return env.multipart();
     }
@@ -276,6 +290,8 @@ public final class WebApp {
                 return null;
             }
             ServletHolder holder = new ServletHolder(this, name, className, type, instance);
+            applyClassAnnotations(holder, type != null ? type : instance != null ? instance.getClass()
+                    : loadQuietly(className));
             if (existing != null) {
                 for (String pattern : existing.getMappings()) {
                     holder.addMappingUnchecked(pattern);
@@ -285,6 +301,50 @@ public final class WebApp {
             servlets.put(name, holder);
             mapper = null;
             return holder;
+        }
+    }
+
+    /**
+     * Spec 4.4.3.5: a servlet added by class or class name brings its {@code @MultipartConfig},
+     * {@code @ServletSecurity}, {@code @RunAs} and {@code @DeclareRoles} (not an instance: the app
+     * configured that one itself). {@code @ServletSecurity} waits for the servlet's mappings.
+     */
+    private void applyClassAnnotations(ServletHolder holder, Class<?> type) {
+        if (type == null || holder.givenInstance() != null) {
+            return;
+        }
+        jakarta.servlet.annotation.MultipartConfig multipart =
+                type.getAnnotation(jakarta.servlet.annotation.MultipartConfig.class);
+        if (multipart != null) {
+            holder.initMultipartConfig(new MultipartConfigElement(multipart));
+        }
+        jakarta.servlet.annotation.ServletSecurity servletSecurity =
+                type.getAnnotation(jakarta.servlet.annotation.ServletSecurity.class);
+        if (servletSecurity != null) {
+            holder.setPendingSecurity(new jakarta.servlet.ServletSecurityElement(servletSecurity));
+        }
+        for (java.lang.annotation.Annotation a : type.getAnnotations()) {
+            String name = a.annotationType().getName();
+            try {
+                if (name.endsWith(".annotation.security.RunAs")) {
+                    holder.initRunAsRole((String) a.annotationType().getMethod("value").invoke(a));
+                } else if (name.endsWith(".annotation.security.DeclareRoles")) {
+                    security.declareRoles((String[]) a.annotationType().getMethod("value").invoke(a));
+                }
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                log.debug("annotation {} on {} not read: {}", name, type.getName(), e.toString());
+            }
+        }
+    }
+
+    private Class<?> loadQuietly(String className) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            return Class.forName(className, false, classLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null; // reported when the servlet is loaded for real
         }
     }
 
@@ -493,6 +553,11 @@ public final class WebApp {
             listeners.contextInitialized(context, restrictedContext, (listener, call) -> call.run());
         } catch (Exception e) {
             throw new AppLoadException(ServletMessages.contextInitializedFailed(appName(), contextPath(), e), e);
+        }
+        for (ServletHolder holder : List.copyOf(servlets.values())) {
+            if (holder.pendingSecurity() != null && holder.servletSecurity() == null) {
+                security.addServletSecurity(holder, holder.pendingSecurity());
+            }
         }
         state = State.STARTING;
         mapper = buildMapper();
@@ -718,7 +783,7 @@ public final class WebApp {
                 String query = request.getQueryString();
                 response.sendRedirect(request.getRequestURI() + "/" + (query == null ? "" : "?" + query), 302, true);
             } else if (WebResources.isProtected(path)) {
-                response.sendError(404); // spec 10.5: no direct request reaches WEB-INF or META-INF, JSPs included
+                response.sendError(404); // spec 10.5: never to a client, whatever servlet (JSPs included) maps there
             } else {
                 ServletMapper.Match match = mapper().map(path);
                 if (security.permits(request, response, path, match)) {
@@ -739,9 +804,10 @@ public final class WebApp {
     /** An async dispatch, on a container thread; failures go to the async error handling. */
     void asyncDispatch(MaltHttpRequest request, ServletRequest req, ServletResponse resp,
                        AsyncStateMachine.Target target) {
-        withClassLoader(() -> {
+        WebApp into = target.app() != null ? target.app() : request.app();
+        into.withClassLoader(() -> {
             try {
-                dispatcher.async(request, req, resp, target.path());
+                into.dispatcher().async(request, req, resp, target.path());
             } catch (Throwable t) {
                 handleFailure(request, t);
             }
@@ -913,9 +979,10 @@ public final class WebApp {
             if (async != null) {
                 async.fireComplete();
             }
-            RequestSession session = request.sessionIfUsed();
-            if (session != null && session.used() != null) {
-                sessions.requestDone(session.used());
+            for (RequestSession session : request.sessionsUsed()) {
+                if (session.used() != null) {
+                    session.manager().requestDone(session.used());
+                }
             }
             request.cleanupParts();
             if (listeners.hasRequestListeners()) {

@@ -46,16 +46,21 @@ public final class WebResources {
                 || upper.equals("/META-INF") || upper.startsWith("/META-INF/");
     }
 
-    /** The existing file or directory for {@code path}, or {@code null}. */
+    /**
+     * The existing file or directory for {@code path}, or {@code null}. A path ending in '/' names a
+     * directory only: {@code Path} would drop the slash, and {@code /page.jsp/} would then serve the
+     * page's source past its {@code *.jsp} mapping.
+     */
     public Path file(String path) {
         if (path == null || !path.startsWith("/")) {
             return null;
         }
+        boolean directoryOnly = path.length() > 1 && path.endsWith("/");
         for (Path root : roots) {
             Path candidate = inside(root, path);
             if (candidate != null && Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
                 Path real = realInside(root, candidate);
-                if (real != null) {
+                if (real != null && (!directoryOnly || Files.isDirectory(real))) {
                     return real;
                 }
             }

@@ -7,7 +7,9 @@ import dev.malt.server.servlet.core.WebApp;
 import dev.malt.server.servlet.deploy.DeployedApp;
 import dev.malt.server.servlet.deploy.WebAppDeployer;
 import dev.malt.server.servlet.deploy.WebAppModel;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.annotation.MultipartConfig;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -25,7 +27,7 @@ import java.util.stream.Stream;
  * Turns a {@link ContextSpec} into a {@link DeployedApp}: a WAR through the deployment readers, or a
  * plain servlet class with its classpath. A plain app's servlet is created here, so a bad class name
  * or classpath gets the detailed messages of {@link ServletInstantiator}; it is then registered at
- * {@code /*} like a servlet the app had added itself.
+ * {@code /*} like a servlet the app had added itself, with its {@code @MultipartConfig} if it has one.
  */
 public final class ContextDeployer {
 
@@ -70,6 +72,11 @@ public final class ContextDeployer {
             holder.setInitParameters(initParams);
             holder.setLoadOnStartup(1);
             holder.setAsyncSupported(true);
+            // Malt deploys the plain servlet as a WAR deployer would its annotated class
+            MultipartConfig multipart = servlet.getClass().getAnnotation(MultipartConfig.class);
+            if (multipart != null) {
+                holder.setMultipartConfig(new MultipartConfigElement(multipart));
+            }
             holder.addMapping("/*");
         };
         return new Deployment(deployed, register);

@@ -132,7 +132,11 @@ public final class GatewayRequestMapping {
     private static String decodedPath(UwsgiVars vars, String requestUri) {
         byte[] pathInfo = vars.getRaw("PATH_INFO");
         if (pathInfo != null && pathInfo.length > 0) {
-            return UriPaths.canonicalizeDecoded(pathInfo);
+            // the frontend decoded the path but kept its path parameters (;jsessionid=...), which the
+            // mapping must not see (spec 3.5.2); a ';' it decoded from %3B stays when the URI has no ';'
+            boolean parameters = requestUri != null && requestUri.indexOf(';') >= 0;
+            return parameters ? UriPaths.canonicalizeDecodedWithoutParameters(pathInfo)
+                    : UriPaths.canonicalizeDecoded(pathInfo);
         }
         if (requestUri == null || requestUri.isEmpty()) {
             return "/";

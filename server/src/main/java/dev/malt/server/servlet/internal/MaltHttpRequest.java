@@ -72,7 +72,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     private final RequestModel model;
     private final GatewayExchange exchange;
-    private final WebApp app;
+    /** The context the request is in now: the one it came to, or another one a cross-context dispatch entered. */
+    private WebApp app;
     private final String requestId;
     private MaltHttpResponse response;
 
@@ -99,10 +100,12 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Cookie[] cookies;
     private List<Locale> locales;
     private Collection<Part> parts;
-    private ServletException partsFailure;
+    /** How reading the parts failed; every later getParts() reports the same, the body being gone. */
+    private Exception partsFailure;
 
     private AsyncStateMachine async;
-    private RequestSession session;
+    /** Session state per context the request visited (sessions are scoped to a context, spec 7.3). */
+    private List<RequestSession> sessions = List.of();
     private Principal user;
     private String authType;
     private boolean loggedOut;
@@ -152,15 +155,21 @@ public final class MaltHttpRequest implements HttpServletRequest {
     /** A snapshot of everything a dispatch changes. */
     public record DispatchState(DispatcherType type, String requestUri, String servletPath, String pathInfo,
                                 String queryString, HttpServletMapping mapping, ServletHolder servlet,
-                                boolean asyncSupported, List<String> dispatchQueries) {
+                                boolean asyncSupported, List<String> dispatchQueries, WebApp app) {
     }
 
     public DispatchState dispatchState() {
         return new DispatchState(dispatcherType, requestUri, servletPath, pathInfo, queryString, mapping, servlet,
-                asyncSupported, dispatchQueries);
+                asyncSupported, dispatchQueries, app);
+    }
+
+    /** A cross-context dispatch enters another context of this host; restore() leaves it. */
+    public void enter(WebApp context) {
+        this.app = context;
     }
 
     public void restore(DispatchState state) {
+        app = state.app();
         dispatcherType = state.type();
         requestUri = state.requestUri();
         servletPath = state.servletPath();
@@ -489,15 +498,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     private String partText(Part part) throws IOException {
-        String charset = ContentTypes.charset(part.getContentType());
-        Charset cs = bodyCharset();
-        if (charset != null) {
-            try {
-                cs = Charset.forName(charset);
-            } catch (IllegalArgumentException e) {
-                // keep the request's charset
-            }
-        }
+        // the parser knows the field's charset: its own, the form's _charset_, or the request's
+        Charset cs = part instanceof FormDataPart formPart ? formPart.charset() : bodyCharset();
         try (InputStream in = part.getInputStream()) {
             return new String(in.readAllBytes(), cs);
         }
@@ -515,7 +517,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
             return parts;
         }
         if (partsFailure != null) {
-            throw partsFailure;
+            throw rethrowPartsFailure();
         }
         MultipartConfigElement config = multipartConfig();
         if (config == null) {
@@ -529,15 +531,28 @@ public final class MaltHttpRequest implements HttpServletRequest {
             throw new IllegalStateException(ServletMessages.bodyAlreadyRead("getParts"));
         }
         try {
+            long declared = model.contentLength();
+            if (config.getMaxRequestSize() >= 0 && declared > config.getMaxRequestSize()) {
+                // refused before a byte is read, as the body's own count would refuse it later
+                throw new RequestRejectedException(413,
+                        ServletMessages.multipartRequestTooLarge(declared, config.getMaxRequestSize(), null));
+            }
             parts = app.multipart().parse(body(), model.contentType(), bodyCharset(), config, app.tempDir());
-        } catch (ServletException e) {
+        } catch (ServletException | IOException | RuntimeException e) {
             partsFailure = e;
-            throw e;
-        } catch (IllegalStateException e) {
-            partsFailure = new ServletException(e.getMessage(), e);
             throw e;
         }
         return parts;
+    }
+
+    private ServletException rethrowPartsFailure() throws IOException {
+        if (partsFailure instanceof IOException io) {
+            throw io;
+        }
+        if (partsFailure instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        return (ServletException) partsFailure;
     }
 
     @Override
@@ -637,7 +652,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getContextPath() {
-        return model.contextPath();
+        return app.contextPath();
     }
 
     @Override
@@ -826,10 +841,16 @@ public final class MaltHttpRequest implements HttpServletRequest {
     // ---- sessions
 
     private RequestSession sessionState() {
-        if (session == null) {
-            session = new RequestSession(this);
+        for (RequestSession state : sessions) {
+            if (state.context() == app) {
+                return state;
+            }
         }
-        return session;
+        RequestSession state = new RequestSession(this, app);
+        List<RequestSession> more = new ArrayList<>(sessions);
+        more.add(state);
+        sessions = List.copyOf(more);
+        return state;
     }
 
     @Override
@@ -867,29 +888,50 @@ public final class MaltHttpRequest implements HttpServletRequest {
         return sessionState().isRequestedIdFromUrl();
     }
 
-    /** The session this request used, if any; for saving it at the end of the request. */
-    public RequestSession sessionIfUsed() {
-        return session;
+    /** The session state of every context the request used, for saving the sessions when it ends. */
+    public List<RequestSession> sessionsUsed() {
+        return sessions;
     }
 
     // ---- async
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, response, true);
+        return startAsync(this, response, true, null);
     }
 
+    /**
+     * {@code dispatch()} later goes to the URI this request shows now (in a forward: the forward's
+     * target, as the {@code AsyncContext#dispatch()} javadoc says), so it is taken here: this one
+     * request object is pointed back at the original URI when the forward returns.
+     */
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        return startAsync(request, response, false);
+        String dispatchPath = null;
+        if (request instanceof HttpServletRequest http) {
+            String uri = http.getRequestURI();
+            String contextPath = http.getContextPath();
+            dispatchPath = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+        }
+        return startAsync(request, response, request == this && response == this.response, dispatchPath);
     }
 
-    private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original) {
+    private AsyncContext startAsync(ServletRequest request, ServletResponse response, boolean original,
+                                    String dispatchPath) {
         if (!asyncSupported) {
             throw new IllegalStateException(ServletMessages.asyncNotSupportedInChain(servlet == null ? null
                     : servlet.getName()));
         }
-        return asyncMachine().start(request, response, original);
+        return asyncMachine().start(request, response, original, dispatchPath);
+    }
+
+    /**
+     * In async mode: started, or with a dispatch or completion asked for that waits for the current
+     * dispatch to return. {@link #isAsyncStarted()} is false in the last two cases (its javadoc), but
+     * the response is not done then either.
+     */
+    public boolean isAsyncMode() {
+        return async != null && async.isAsyncMode();
     }
 
     @Override
@@ -925,6 +967,11 @@ public final class MaltHttpRequest implements HttpServletRequest {
         String target = path;
         if (!path.startsWith("/")) {
             String current = contextRelativePath();
+            if (dispatcherType == DispatcherType.INCLUDE && getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) != null) {
+                // inside an include, relative to the included resource (Tomcat's reading of spec 9.1)
+                Object includedPath = getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+                current = getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) + (includedPath == null ? "" : includedPath.toString());
+            }
             target = current.substring(0, current.lastIndexOf('/') + 1) + path;
         }
         return app.context().getRequestDispatcher(target);

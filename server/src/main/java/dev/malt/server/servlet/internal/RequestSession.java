@@ -1,6 +1,7 @@
 package dev.malt.server.servlet.internal;
 
 import dev.malt.server.servlet.core.SessionManager;
+import dev.malt.server.servlet.core.WebApp;
 import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.HttpSession;
 
@@ -14,6 +15,7 @@ public final class RequestSession {
 
     private final MaltHttpRequest request;
     private final SessionManager sessions;
+    private final WebApp context;
     private boolean parsed;
     private String requestedId;
     private boolean fromCookie;
@@ -21,9 +23,19 @@ public final class RequestSession {
     private MaltHttpSession session;
     private boolean accessed;
 
-    RequestSession(MaltHttpRequest request) {
+    RequestSession(MaltHttpRequest request, WebApp context) {
         this.request = request;
-        this.sessions = request.app().sessions();
+        this.context = context;
+        this.sessions = context.sessions();
+    }
+
+    WebApp context() {
+        return context;
+    }
+
+    /** The manager of this context's sessions. */
+    public SessionManager manager() {
+        return sessions;
     }
 
     HttpSession get(boolean create) {

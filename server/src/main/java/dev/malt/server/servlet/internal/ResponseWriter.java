@@ -23,6 +23,8 @@ final class ResponseWriter extends Writer {
     private final char[] pair = new char[2];
     private final char[] chunk = new char[512];
     private boolean pendingHighSurrogate;
+    /** The response closed (a forward returned, or the app is done): later chars are ignored, as bytes are. */
+    private boolean ended;
 
     ResponseWriter(ResponseOutput output, Charset charset) {
         this.output = output;
@@ -34,7 +36,7 @@ final class ResponseWriter extends Writer {
 
     @Override
     public void write(char[] chars, int offset, int length) throws IOException {
-        if (length <= 0) {
+        if (length <= 0 || ended) {
             return;
         }
         if (pendingHighSurrogate) {
@@ -76,6 +78,7 @@ final class ResponseWriter extends Writer {
 
     /** Encodes what is still pending; called once when the response closes. */
     void endOfInput() throws IOException {
+        ended = true; // the encoder is flushed below and cannot encode again
         CharBuffer rest = pendingHighSurrogate ? CharBuffer.wrap(pair, 0, 1) : CharBuffer.allocate(0);
         pendingHighSurrogate = false;
         encode(rest, true);

@@ -1,5 +1,6 @@
 package dev.malt.server.servlet.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -248,10 +249,6 @@ public final class ServletMessages {
 
     public static String asyncNotSupported(String method) {
         return method + "(): async servlet processing is not supported yet in Malt";
-    }
-
-    public static String multipartNotSupported() {
-        return "multipart/form-data parsing (getParts/getPart) is not supported yet in Malt; read getInputStream()";
     }
 
     public static String upgradeNotSupported() {
@@ -535,6 +532,68 @@ public final class ServletMessages {
 
     public static String notMultipart(String contentType) {
         return "getParts(): the request is not multipart/form-data (Content-Type: " + contentType + ")";
+    }
+
+    // ---- multipart/form-data: the client's body (limits answer 413, malformed bodies 400)
+
+    public static String multipartRequestTooLarge(long size, long maxRequestSize, String partName) {
+        return "getParts(): the multipart body " + (size < 0 ? "" : "of " + size + " bytes ")
+                + "is larger than the servlet's maxRequestSize of " + maxRequestSize + " bytes"
+                + (partName == null ? "" : " (reached in or after part '" + printable(partName) + "')")
+                + "; raise maxRequestSize in @MultipartConfig or <multipart-config> to accept it";
+    }
+
+    public static String multipartPartTooLarge(String partName, String fileName, long maxFileSize) {
+        return "getParts(): part '" + printable(partName) + "'"
+                + (fileName == null ? "" : " (file '" + printable(fileName) + "')")
+                + " is larger than the servlet's maxFileSize of " + maxFileSize
+                + " bytes; raise maxFileSize in @MultipartConfig or <multipart-config> to accept it";
+    }
+
+    public static String multipartTooManyParts(int maxParts) {
+        return "getParts(): the multipart body has more than " + maxParts + " parts, Malt's limit per request";
+    }
+
+    public static String multipartHeadersTooLarge(int maxHeaderBytes, int partsBefore) {
+        return "getParts(): the headers of part " + (partsBefore + 1) + " are longer than Malt's limit of "
+                + maxHeaderBytes + " bytes (or never end with an empty line)";
+    }
+
+    public static String multipartNoBoundary(String contentType) {
+        return "getParts(): the Content-Type names no boundary (" + printable(contentType)
+                + "); a multipart/form-data request needs '; boundary=...'";
+    }
+
+    public static String multipartBoundaryTooLong(int length, int max) {
+        return "getParts(): the Content-Type's boundary is " + length + " characters long; RFC 2046 allows at most "
+                + max;
+    }
+
+    public static String multipartTruncated(String boundary, long bytesRead, String partName) {
+        return "getParts(): the multipart body ended after " + bytesRead + " bytes"
+                + (partName == null ? "" : ", in part '" + printable(partName) + "',")
+                + " before its closing boundary '--" + printable(boundary) + "--'; the body is incomplete, "
+                + "or its boundary does not match the Content-Type's";
+    }
+
+    public static String multipartMalformed(String detail, String partName) {
+        return "getParts(): the multipart body is malformed"
+                + (partName == null ? "" : " after part '" + printable(partName) + "'") + ": " + printable(detail);
+    }
+
+    // ---- multipart/form-data: the servlet's configuration and the disk
+
+    public static String multipartLocationMissing(Path location) {
+        return "getParts(): the multipart location " + location + " is not a directory; create it, or fix "
+                + "'location' in the servlet's @MultipartConfig or <multipart-config>";
+    }
+
+    public static String multipartStoreFailed(String partName, Path location, IOException cause) {
+        return "getParts(): could not store part '" + printable(partName) + "' in " + location + ": " + cause;
+    }
+
+    public static String partDeleted(String partName) {
+        return "Part '" + printable(partName) + "' was deleted; its content is gone";
     }
 
     public static String asyncNotSupportedInChain(String servletName) {

@@ -46,6 +46,35 @@ public final class UriPaths {
         return canonicalize(path);
     }
 
+    /**
+     * The same for a decoded path that still carries path parameters: nginx keeps {@code ;jsessionid=...}
+     * in {@code $document_uri}. They are dropped first, before dot segments are resolved, so that
+     * {@code /..;x/} cannot turn into a {@code ..} segment afterwards.
+     */
+    public static String canonicalizeDecodedWithoutParameters(byte[] decodedPath) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(decodedPath.length);
+        boolean inPathParameter = false;
+        for (byte b : decodedPath) {
+            if (b == '/') {
+                inPathParameter = false;
+            } else if (inPathParameter || b == ';') {
+                inPathParameter = true;
+                continue;
+            }
+            bytes.write(b);
+        }
+        return canonicalizeDecoded(bytes.toByteArray());
+    }
+
+    /**
+     * Removes empty and dot segments from a path that is still encoded (a dispatcher's path), the way
+     * {@link #decodeRawPath} does after decoding, so the request URI a dispatch shows names the same
+     * resource as its servlet path. The input starts with '/'.
+     */
+    public static String removeDotSegments(String rawPath) {
+        return canonicalize(rawPath);
+    }
+
     /** Removes empty and dot segments; keeps a trailing slash. The input starts with '/'. */
     static String canonicalize(String path) {
         for (int i = 0; i < path.length(); i++) {

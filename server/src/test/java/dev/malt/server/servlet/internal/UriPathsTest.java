@@ -45,4 +45,14 @@ class UriPathsTest {
         assertEquals("/b", UriPaths.canonicalizeDecoded("/a/../b".getBytes(StandardCharsets.UTF_8)));
         assertThrows(RequestRejectedException.class, () -> UriPaths.canonicalizeDecoded(new byte[] {'/', (byte) 0xE9}));
     }
+
+    // 3.5.2: path parameters are dropped before dot segments are resolved, so "..;x" cannot climb out
+    @Test
+    void frontendDecodedPathLosesItsPathParameters() {
+        assertEquals("/ctx/s/get", UriPaths.canonicalizeDecodedWithoutParameters(
+                "/ctx/s/get;jsessionid=ABC".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("/a/c/", UriPaths.canonicalizeDecodedWithoutParameters("/a;v=1/b;x/../c;y/".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(RequestRejectedException.class, () -> UriPaths.canonicalizeDecodedWithoutParameters(
+                "/..;x/etc".getBytes(StandardCharsets.UTF_8)));
+    }
 }
