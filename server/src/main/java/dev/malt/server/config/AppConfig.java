@@ -182,6 +182,16 @@ public final class AppConfig {
         return keyValues("env");
     }
 
+    /** {@code auth-user-file}: the htpasswd file of the app's users, absolute. */
+    public Optional<Path> authUserFile() {
+        return path("auth-user-file");
+    }
+
+    /** {@code auth-group-file}: the group file that gives the users their roles, absolute. */
+    public Optional<Path> authGroupFile() {
+        return path("auth-group-file");
+    }
+
     public Map<String, String> initParams() {
         return keyValues("init-param");
     }

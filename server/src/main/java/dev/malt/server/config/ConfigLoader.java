@@ -154,6 +154,7 @@ public final class ConfigLoader {
             report(problems, where, Messages.noApp(config.appName()));
         }
         checkDeployments(config, problems);
+        checkUserFiles(config, problems);
         for (Setting s : config.settingsOf("static-map")) {
             problems.add(s.source(), "static-map", Messages.notImplementedYet("static-map",
                     "Serve the directory from nginx ('location /static/ { alias /srv/app/static/; }') for now."));
@@ -188,6 +189,22 @@ public final class ConfigLoader {
                     problems.add(s.source(), "mount", Messages.twoAppsAtRoot(atRoot, here));
                 }
                 atRoot = here;
+            }
+        }
+    }
+
+    /** auth-user-file and auth-group-file name files; the worker reads them (as the app's user). */
+    private static void checkUserFiles(AppConfig config, Problems problems) {
+        for (String option : List.of("auth-user-file", "auth-group-file")) {
+            if (!config.isSet(option)) {
+                continue;
+            }
+            String written = config.string(option).orElseThrow();
+            java.nio.file.Path file = config.baseDir().resolve(written).normalize();
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                Setting last = config.settingsOf(option).get(config.settingsOf(option).size() - 1);
+                problems.add(last.source(), option, Messages.userFileMissing(option, written, file,
+                        java.nio.file.Files.isDirectory(file)));
             }
         }
     }

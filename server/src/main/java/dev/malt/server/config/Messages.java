@@ -104,6 +104,14 @@ final class Messages {
                 + "). Give the path of a .war file or an exploded WAR directory.";
     }
 
+    static String userFileMissing(String option, String written, java.nio.file.Path resolved, boolean directory) {
+        String made = option.equals("auth-user-file")
+                ? "Make it with 'htpasswd -B -c " + resolved + " USER'."
+                : "Write one 'role: user1 user2' line per role.";
+        return "'" + option + "' names " + written + ", which " + (directory ? "is a directory" : "does not exist")
+                + " (looked for " + resolved + "). " + made;
+    }
+
     static String twoAppsAtRoot(String first, String second) {
         return "both " + first + " and " + second + " would serve the root path '/'. Keep one at the root and"
                 + " give the other its own path with 'mount = /PATH=TARGET'.";

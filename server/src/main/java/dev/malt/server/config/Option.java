@@ -88,6 +88,12 @@ public final class Option {
     static final Option INIT_PARAM = list("init-param", APP, ValueType.keyValue(), "servlet init parameter");
     static final Option STATIC_MAP = list("static-map", APP, ValueType.mountPoint(),
             "serve files of a directory at a URL path: /URL=DIR");
+    static final Option AUTH_USER_FILE = scalar("auth-user-file", APP, ValueType.text("FILE"), null,
+            "users and password hashes for the apps' BASIC and FORM logins, in htpasswd format ('htpasswd -B');"
+                    + " re-read when it changes");
+    static final Option AUTH_GROUP_FILE = scalar("auth-group-file", APP, ValueType.text("FILE"), null,
+            "roles of the users, in Apache's AuthGroupFile format: 'role: user1 user2' per line; re-read when it"
+                    + " changes");
 
     // Processes
     static final Option WORKERS = scalar("workers", PROCESSES, ValueType.integer(1, 1024), "1",

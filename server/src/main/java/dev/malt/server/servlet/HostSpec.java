@@ -1,5 +1,7 @@
 package dev.malt.server.servlet;
 
+import dev.malt.server.servlet.auth.UserFiles;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,10 +13,17 @@ import java.util.List;
  * @param contexts the contexts, each at its own path
  * @param stateDir the app's state directory (unpacked WARs, temp files)
  * @param workers  the app's worker count
+ * @param users    where the app's users and roles come from ({@code auth-user-file}, {@code auth-group-file})
  */
-public record HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers) {
+public record HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users) {
 
     public HostSpec {
         contexts = List.copyOf(contexts);
+        users = users == null ? UserFiles.NONE : users;
+    }
+
+    /** An app without users of its own. */
+    public HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers) {
+        this(appName, contexts, stateDir, workers, UserFiles.NONE);
     }
 }

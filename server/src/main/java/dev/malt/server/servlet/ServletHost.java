@@ -1,6 +1,8 @@
 package dev.malt.server.servlet;
 
 import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.servlet.auth.RealmFileException;
+import dev.malt.server.servlet.auth.UserRealm;
 import dev.malt.server.servlet.core.DefaultServlet;
 import dev.malt.server.servlet.core.JspSupport;
 import dev.malt.server.servlet.core.MultipartParser;
@@ -128,7 +130,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         try {
             for (DeployedApp deployed : apps) {
                 started++;
-                host.startContext(deployed, features, executor, 1, clock);
+                host.startContext(deployed, features, executor, 1, clock, null);
             }
         } catch (AppLoadException | RuntimeException | Error e) {
             for (DeployedApp notStarted : apps.subList(started, apps.size())) {
@@ -150,23 +152,40 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     }
 
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
+        UserRealm realm = openRealm(spec);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             List<WebApp.ContainerFeature> features = deployment.feature() == null ? List.of()
                     : List.of(deployment.feature());
-            startContext(deployment.deployed(), features, executor, spec.workers(), Clock.systemUTC());
+            startContext(deployment.deployed(), features, executor, spec.workers(), Clock.systemUTC(), realm);
         }
     }
 
-    /** Starts one context with the default servlet and {@code features}; on failure its deployment is closed. */
+    /** The app's users, read now by this worker (it runs as the app's user); null when it has none. */
+    private static UserRealm openRealm(HostSpec spec) throws AppLoadException {
+        if (spec.users().isEmpty()) {
+            return null;
+        }
+        try {
+            return UserRealm.open(spec.users(), LoggerFactory.getLogger("malt.app." + spec.appName()));
+        } catch (RealmFileException e) {
+            throw new AppLoadException(ServletMessages.usersUnreadable(spec.appName(), e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Starts one context with the default servlet and {@code features}, and the app's users ({@code null}:
+     * none); on failure its deployment is closed.
+     */
     private void startContext(DeployedApp deployed, List<WebApp.ContainerFeature> features, Executor executor,
-                              int workers, Clock clock) throws AppLoadException {
+                              int workers, Clock clock, UserRealm realm) throws AppLoadException {
         List<WebApp.ContainerFeature> contextFeatures = new ArrayList<>();
         contextFeatures.add(ServletHost::addDefaultServlet);
         contextFeatures.add(JspSupport::configure);
         contextFeatures.addAll(features);
         WebApp app = new WebApp(deployed, new WebApp.Environment(appName, executor, timers, workers, this,
                 MULTIPART, contextFeatures, clock));
+        app.security().useRealm(realm);
         try {
             app.start();
         } catch (AppLoadException e) {

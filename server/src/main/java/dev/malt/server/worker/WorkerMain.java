@@ -7,6 +7,7 @@ import dev.malt.server.logging.Logging;
 import dev.malt.server.servlet.AppLoadException;
 import dev.malt.server.servlet.ContextSpec;
 import dev.malt.server.servlet.HostSpec;
+import dev.malt.server.servlet.auth.UserFiles;
 import dev.malt.server.servlet.ServletHost;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -168,6 +169,7 @@ public final class WorkerMain {
         for (AppConfig.Mount mount : config.mounts()) {
             contexts.add(ContextSpec.war(mount.contextPath(), mount.target()));
         }
-        return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers());
+        return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers(),
+                new UserFiles(config.authUserFile().orElse(null), config.authGroupFile().orElse(null)));
     }
 }

@@ -117,6 +117,27 @@ class ErrorsTest {
     }
 
     @Test
+    void user_and_group_files_must_exist() {
+        fx.write("shop.war", "x");
+        fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nwar = shop.war\nauth-user-file = shop.htpasswd\n"
+                + "auth-group-file = conf\n");
+        fx.write("conf/readme", "a directory");
+        ConfigException e = fx.fail("shop.ini");
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("shop.ini:4: 'auth-user-file' names shop.htpasswd, which does not exist"
+                + " (looked for " + fx.dir.resolve("shop.htpasswd") + "). Make it with 'htpasswd -B -c "
+                + fx.dir.resolve("shop.htpasswd") + " USER'."), e.getMessage());
+        assertTrue(e.getMessage().contains("shop.ini:5: 'auth-group-file' names conf, which is a directory"),
+                e.getMessage());
+        fx.write("shop.htpasswd", "alice:$2y$05$cJvf9.2lz3bA6SeA4l4kVOAyNubJEEl1zWQugXSls/i9PMOHUwt9i\n");
+        fx.write("shop.ini", "[malt]\nhttp-socket = :8080\nwar = shop.war\nauth-user-file = shop.htpasswd\n");
+        AppConfig config = fx.load("shop.ini", "--auth-group-file", "shop.htpasswd");
+        assertEquals(fx.dir.resolve("shop.htpasswd"), config.authUserFile().orElseThrow());
+        assertEquals(fx.dir.resolve("shop.htpasswd"), config.authGroupFile().orElseThrow(),
+                "every option works on the command line too");
+    }
+
+    @Test
     void two_apps_cannot_share_the_root_or_a_mount_path() {
         fx.write("a.war", "x");
         fx.write("b.war", "x");

@@ -19,6 +19,8 @@ public final class SessionData {
     private volatile boolean valid = true;
     private volatile boolean fresh = true;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    /** The container's own state in this session (who logged in), apart from the app's attributes. */
+    private final Map<String, Object> notes = new ConcurrentHashMap<>();
     /** The one HttpSession object the app sees for this session, so listeners can compare identities. */
     private volatile Object view;
 
@@ -98,6 +100,14 @@ public final class SessionData {
 
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    /**
+     * The container's own entries: never visible as attributes, gone with the session. Values are plain
+     * records of strings, so a store shared by workers can write them as it writes attributes.
+     */
+    public Map<String, Object> notes() {
+        return notes;
     }
 
     Object view() {

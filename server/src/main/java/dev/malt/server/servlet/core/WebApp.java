@@ -583,6 +583,7 @@ public final class WebApp {
                         holder.getClassName(), holder.failedInInit(), e), e);
             }
         }
+        security.start();
         sessions.start();
         if (env.workers() > 1 && (listeners.hasSessionListeners() || model.sessionConfig().timeoutMinutes() != null)) {
             log.warn(ServletMessages.sessionsNotShared(appName(), env.workers()));

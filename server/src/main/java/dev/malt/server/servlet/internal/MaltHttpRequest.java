@@ -109,6 +109,10 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Principal user;
     private String authType;
     private boolean loggedOut;
+    /** What getMethod() says instead of the request line: a FORM login's saved method, or GET for its pages. */
+    private String methodOverride;
+    /** After a FORM login: the parameters of the request that met the login page. */
+    private Map<String, List<String>> restoredParameters;
 
     public MaltHttpRequest(RequestModel model, GatewayExchange exchange, WebApp app, String requestId) {
         this.model = model;
@@ -441,6 +445,10 @@ public final class MaltHttpRequest implements HttpServletRequest {
     }
 
     private Map<String, List<String>> baseParameters() {
+        if (baseParameters == null && restoredParameters != null) {
+            baseParameters = new LinkedHashMap<>();
+            restoredParameters.forEach((name, values) -> baseParameters.put(name, new ArrayList<>(values)));
+        }
         if (baseParameters == null) {
             Map<String, List<String>> parsed = new LinkedHashMap<>();
             baseParameters = parsed; // set first: a failing body read must not make the next call retry it
@@ -574,7 +582,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public String getMethod() {
-        return model.method();
+        return methodOverride != null ? methodOverride : model.method();
     }
 
     @Override
@@ -764,6 +772,29 @@ public final class MaltHttpRequest implements HttpServletRequest {
         }
         String frontendUser = model.remoteUser();
         return frontendUser == null ? null : app.security().principal(frontendUser);
+    }
+
+    /**
+     * The request that met a FORM login page, given back to the request that follows the login: its
+     * method and, for a POST, its parameters (query and form; the body itself is not kept).
+     */
+    public void restoreSavedRequest(String method, Map<String, List<String>> parameters) {
+        this.methodOverride = method;
+        this.restoredParameters = parameters;
+        this.baseParameters = null;
+        this.parameters = null;
+        this.parameterMap = null;
+    }
+
+    /**
+     * Replaces what {@link #getMethod()} says, parameters untouched; {@code null} goes back to the
+     * request's own. The FORM login and error pages are always shown as to a GET, as in Tomcat: a static
+     * page would refuse the POST of {@code j_security_check}.
+     */
+    public String overrideMethod(String method) {
+        String previous = methodOverride;
+        methodOverride = method;
+        return previous;
     }
 
     /** Set by the container's authentication. */

@@ -255,9 +255,8 @@ public final class ServletMessages {
         return "HTTP upgrade (WebSocket and others) is not supported yet in Malt";
     }
 
-    public static String noLoginMechanism(String method) {
-        return method + "(): a plain servlet app in Malt has no login mechanism; the frontend may authenticate "
-                + "and pass REMOTE_USER";
+    public static String usersUnreadable(String appName, String problem) {
+        return "App '" + appName + "': its users cannot be read: " + problem;
     }
 
     public static String resourcePathNotAbsolute(String path) {
@@ -471,20 +470,6 @@ public final class ServletMessages {
 
     public static String listenerCreateFailed(String className, Throwable cause) {
         return "Listener " + className + " could not be created: " + cause;
-    }
-
-    public static String roleNameInvalid(String name) {
-        return "A role name must not be null or empty: " + name;
-    }
-
-    public static String securityConstraintsWithoutRealm(String appName, int count) {
-        return "App '" + appName + "' declares " + count + " security constraint(s). Malt has no user realm: "
-                + "URLs that need a role answer 401/403; users authenticated by the frontend (REMOTE_USER) pass "
-                + "constraints that need only a login";
-    }
-
-    public static String confidentialRequired() {
-        return "This URL needs HTTPS. Behind a TLS terminator, pass UWSGI_SCHEME https";
     }
 
     public static String alreadyAuthenticated() {
