@@ -80,11 +80,9 @@ public final class ServletMapper {
         if (pattern.startsWith("*.")) {
             return pattern.length() > 2 && pattern.indexOf('/') < 0 && pattern.indexOf('*', 1) < 0;
         }
-        if (!pattern.startsWith("/")) {
-            return false;
-        }
-        int star = pattern.indexOf('*');
-        return star < 0 || (star == pattern.length() - 1 && pattern.endsWith("/*"));
+        // "/On*" is an exact pattern (a '*' elsewhere than in "/*" has no meaning), as Tomcat reads it;
+        // only "/dir/*.jsp" mixes two kinds and is refused
+        return pattern.startsWith("/") && !pattern.contains("*.");
     }
 
     /** The servlet for a path within the context ({@code /} for the context root); never null. */
