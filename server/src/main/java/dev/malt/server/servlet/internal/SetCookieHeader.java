@@ -27,12 +27,20 @@ final class SetCookieHeader {
             String name = attribute.getKey();
             String attributeValue = attribute.getValue();
             checkAttribute(cookie.getName(), name, attributeValue);
+            if (name.equalsIgnoreCase("Max-Age")) {
+                // RFC 6265 4.1.1: Max-Age is a positive number; 0 is said with a past Expires, negative not at all
+                int maxAge = cookie.getMaxAge();
+                if (maxAge > 0) {
+                    header.append("; Max-Age=").append(maxAge);
+                }
+                if (maxAge >= 0) {
+                    header.append("; Expires=").append(expires(maxAge));
+                }
+                continue;
+            }
             header.append("; ").append(name);
             if (attributeValue != null && !attributeValue.isEmpty()) {
                 header.append('=').append(attributeValue);
-            }
-            if (name.equalsIgnoreCase("Max-Age")) {
-                header.append("; Expires=").append(expires(cookie.getMaxAge()));
             }
         }
         return header.toString();
