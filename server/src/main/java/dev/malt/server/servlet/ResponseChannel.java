@@ -80,6 +80,18 @@ public interface ResponseChannel {
     }
 
     /**
+     * Whether trailer fields can reach the client: an HTTP/1.1 client on the HTTP socket, with a chunked
+     * body. Not through a uwsgi frontend (nginx does not pass upstream trailers on) nor to HTTP/1.0.
+     */
+    default boolean supportsTrailers() {
+        return false;
+    }
+
+    /** Trailer fields to send after the last chunk; called once, just before {@link #finish}. */
+    default void setTrailers(Map<String, String> trailers) {
+    }
+
+    /**
      * Switches writes to non-blocking (the servlet {@code WriteListener}): from now on {@link #write}
      * never waits for a slow peer; the caller asks {@link #isReady()} before each write instead.
      */

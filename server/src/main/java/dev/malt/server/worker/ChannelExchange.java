@@ -64,6 +64,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.List<Runnable> whenWritable = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long number;
+    private Map<String, String> trailers;
 
     /**
      * @param httpSocket      true when the peer is an HTTP client rather than a uwsgi frontend: the
@@ -164,7 +165,9 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         if (httpSocket) {
             boolean http11 = protocol.equals("HTTP/1.1");
             keepAlive = clientKeepAlive && (contentLength >= 0 || !bodyAllowed || http11);
-            if (contentLength < 0 && bodyAllowed && keepAlive) {
+            // an HTTP/1.1 body of unknown length is chunked even on a closing connection: the client then
+            // sees a clean end (and any trailer fields) instead of guessing from the close
+            if (contentLength < 0 && bodyAllowed && (keepAlive || http11)) {
                 chunked = true;
                 framing.add("Transfer-Encoding: chunked");
             }
@@ -229,6 +232,30 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     }
 
     @Override
+    public boolean supportsTrailers() {
+        return httpSocket && "HTTP/1.1".equals(ResponseHead.statusLineProtocol(vars.get("SERVER_PROTOCOL")));
+    }
+
+    @Override
+    public void setTrailers(Map<String, String> trailers) {
+        this.trailers = trailers;
+    }
+
+    /** "0", the trailer fields (control characters made spaces, so none can end the head), and the final CRLF. */
+    private byte[] lastChunk() {
+        if (trailers == null || trailers.isEmpty()) {
+            return LAST_CHUNK;
+        }
+        StringBuilder out = new StringBuilder("0\r\n");
+        for (Map.Entry<String, String> field : trailers.entrySet()) {
+            out.append(field.getKey().replaceAll("[^!#$%&'*+.^_`|~0-9A-Za-z-]", "")).append(": ")
+                    .append(field.getValue() == null ? "" : field.getValue().replaceAll("[\\x00-\\x1f\\x7f]", " "))
+                    .append("\r\n");
+        }
+        return out.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
     public void setNonBlocking() {
         nonBlocking = true;
     }
@@ -276,7 +303,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         finished = true;
         ByteBuf tail = gathered != null ? takeGathered() : Unpooled.EMPTY_BUFFER;
         if (chunked) {
-            tail = tail.isReadable() ? tail.writeBytes(LAST_CHUNK) : Unpooled.wrappedBuffer(LAST_CHUNK);
+            byte[] last = lastChunk();
+            tail = tail.isReadable() ? tail.writeBytes(last) : Unpooled.wrappedBuffer(last);
         }
         boolean reuse = keepAlive;
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));

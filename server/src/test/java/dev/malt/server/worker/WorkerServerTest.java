@@ -191,6 +191,32 @@ class WorkerServerTest {
         }
     }
 
+    @Test
+    void trailersReachAnHttp11ClientAndAreRefusedWhereTheyCannot() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of(dev.malt.server.servlet.apps.ScenarioServlet.class
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (dev.malt.server.servlet.ServletHost host = dev.malt.server.servlet.ServletHost.start(
+                new dev.malt.server.servlet.ServletAppSpec("trailers", dev.malt.server.servlet.apps.ScenarioServlet.class.getName(),
+                        List.of(classes.toString()), classes, "", Map.of()))) {
+            InetSocketAddress address = start(65535, WorkerListener.Protocol.HTTP, host::handle);
+            try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write("GET /trailers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(all.contains("Transfer-Encoding: chunked"), all);
+                assertTrue(all.contains("body with trailers"), all);
+                assertTrue(all.endsWith("0\r\nX-Checksum: abc\r\n\r\n"), all);
+            }
+            try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write("GET /trailers HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(text.endsWith("\r\n\r\nISE"), "HTTP/1.0 has no trailers: " + text);
+            }
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static UwsgiVars vars(String method, String uri, int contentLength) {

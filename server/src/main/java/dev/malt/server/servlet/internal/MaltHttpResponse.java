@@ -160,6 +160,11 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     }
 
     @Override
+    public Supplier<Map<String, String>> trailers() {
+        return trailerFields;
+    }
+
+    @Override
     public List<Map.Entry<String, String>> headersToSend() {
         List<Map.Entry<String, String>> list = new ArrayList<>(headers.size() + 3);
         String type = getContentType();
@@ -642,7 +647,10 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
         if (isCommitted()) {
             throw new IllegalStateException(ServletMessages.trailersAfterCommit());
         }
-        trailerFields = supplier; // kept for getTrailerFields; the transports do not send trailers yet
+        if (!output.channel().supportsTrailers()) {
+            throw new IllegalStateException(ServletMessages.trailersUnsupported(request.protocol()));
+        }
+        trailerFields = supplier;
     }
 
     @Override

@@ -33,6 +33,11 @@ public final class ResponseOutput {
 
         /** The length the app declared, or -1. */
         long declaredLength();
+
+        /** The app's trailer fields, or null: they need a chunked body. */
+        default java.util.function.Supplier<Map<String, String>> trailers() {
+            return null;
+        }
     }
 
     private final ResponseChannel channel;
@@ -267,6 +272,10 @@ public final class ResponseOutput {
         }
         finished = true;
         try {
+            java.util.function.Supplier<Map<String, String>> trailers = head.trailers();
+            if (trailers != null) {
+                channel.setTrailers(trailers.get());
+            }
             channel.finish();
         } catch (IOException e) {
             throw broken(e);
@@ -307,6 +316,9 @@ public final class ResponseOutput {
         }
         if (headRequest && declared >= 0) {
             return declared; // HEAD may declare a length without writing anything
+        }
+        if (head.trailers() != null) {
+            return ResponseChannel.UNKNOWN_LENGTH; // trailers travel after a chunked body only
         }
         if (last) {
             return written; // the whole body is in the buffer: its size is the truth

@@ -292,6 +292,14 @@ public class ScenarioServlet extends HttpServlet {
                 }
             }
             case "dispatcher" -> req.getRequestDispatcher("/text").forward(req, resp);
+            case "trailers" -> {
+                try {
+                    resp.setTrailerFields(() -> java.util.Map.of("X-Checksum", "abc"));
+                    resp.getWriter().print("body with trailers");
+                } catch (IllegalStateException e) {
+                    resp.getWriter().print("ISE");
+                }
+            }
             case "date-header" -> {
                 resp.getWriter().print("date=" + req.getDateHeader("If-Modified-Since")
                         + " int=" + req.getIntHeader("X-Count") + " none=" + req.getIntHeader("X-None"));
