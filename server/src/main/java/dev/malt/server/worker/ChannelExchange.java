@@ -307,8 +307,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             tail = tail.isReadable() ? tail.writeBytes(last) : Unpooled.wrappedBuffer(last);
         }
         boolean reuse = keepAlive;
+        ended(); // counted before the bytes leave: a client that saw the response sees the count too
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
-        ended();
     }
 
     @Override
