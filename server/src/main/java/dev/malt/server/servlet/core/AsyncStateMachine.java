@@ -119,8 +119,14 @@ public final class AsyncStateMachine {
         return context;
     }
 
+    /**
+     * {@code isAsyncStarted()}: true from startAsync until the container acts on dispatch or complete. A
+     * dispatch() or complete() called in the same dispatch leaves it true until that dispatch returns
+     * (the TCK's reading, and Tomcat's).
+     */
     public synchronized boolean isStarted() {
-        return state == State.STARTED || state == State.WAITING;
+        return state == State.STARTED || state == State.WAITING || state == State.DISPATCH_PENDING
+                || state == State.COMPLETE_PENDING;
     }
 
     /** Started, or a dispatch or completion is pending: the response belongs to the async cycle. */

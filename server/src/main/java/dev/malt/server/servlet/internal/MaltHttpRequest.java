@@ -912,6 +912,10 @@ public final class MaltHttpRequest implements HttpServletRequest {
             String uri = http.getRequestURI();
             String contextPath = http.getContextPath();
             dispatchPath = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+            String query = http.getQueryString();
+            if (query != null && !query.equals(model.queryString())) {
+                dispatchPath = dispatchPath + "?" + query; // inside a forward: dispatch() returns to its target
+            }
         }
         return startAsync(request, response, request == this && response == this.response, dispatchPath);
     }

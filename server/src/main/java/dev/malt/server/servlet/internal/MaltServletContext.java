@@ -355,17 +355,11 @@ public final class MaltServletContext implements ServletContext {
 
     @Override
     public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
-        if (restricted) {
-            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getDefaultSessionTrackingModes"));
-        }
         return app.sessions().defaultTrackingModes();
     }
 
     @Override
     public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
-        if (restricted) {
-            throw new UnsupportedOperationException(ServletMessages.restrictedContext("getEffectiveSessionTrackingModes"));
-        }
         return app.sessions().effectiveTrackingModes();
     }
 
