@@ -196,6 +196,11 @@ public final class AppConfig {
         return keyValues("init-param");
     }
 
+    /** {@code locale-encoding} values: locale (as {@code ja} or {@code ja_JP}) to charset. */
+    public Map<String, String> localeEncodings() {
+        return keyValues("locale-encoding");
+    }
+
     public ThreadsSetting threads() {
         return ThreadsSetting.parse(string("threads").orElseThrow());
     }

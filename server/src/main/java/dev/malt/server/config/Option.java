@@ -86,6 +86,9 @@ public final class Option {
     static final Option THREADS = scalar("threads", APP, ValueType.threads(), "8",
             "request threads per worker, or 'virtual' for a virtual thread per request (Java 21+)");
     static final Option INIT_PARAM = list("init-param", APP, ValueType.keyValue(), "servlet init parameter");
+    static final Option LOCALE_ENCODING = list("locale-encoding", APP, ValueType.keyValue(),
+            "charset that response.setLocale() picks for a locale, for apps whose web.xml maps none: LOCALE=CHARSET"
+                    + " (e.g. ja=Shift_JIS)");
     static final Option STATIC_MAP = list("static-map", APP, ValueType.mountPoint(),
             "serve files of a directory at a URL path: /URL=DIR");
     static final Option AUTH_USER_FILE = scalar("auth-user-file", APP, ValueType.text("FILE"), null,

@@ -13,13 +13,21 @@ import java.util.List;
  * @param contexts the contexts, each at its own path
  * @param stateDir the app's state directory (unpacked WARs, temp files)
  * @param workers  the app's worker count
+ * @param users    the app's user and group files, if any
+ * @param localeEncodings locale to charset for {@code setLocale}, for apps whose web.xml maps none
  * @param users    where the app's users and roles come from ({@code auth-user-file}, {@code auth-group-file})
  */
-public record HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users) {
+public record HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users,
+                       java.util.Map<String, String> localeEncodings) {
 
     public HostSpec {
         contexts = List.copyOf(contexts);
         users = users == null ? UserFiles.NONE : users;
+        localeEncodings = localeEncodings == null ? java.util.Map.of() : java.util.Map.copyOf(localeEncodings);
+    }
+
+    public HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users) {
+        this(appName, contexts, stateDir, workers, users, java.util.Map.of());
     }
 
     /** An app without users of its own. */

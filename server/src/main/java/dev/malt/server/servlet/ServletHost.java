@@ -62,6 +62,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** A state dir this host made for itself (an embedded plain app without a config); removed at close. */
     private Path ownStateDir;
+    private java.util.Map<String, String> localeEncodings = java.util.Map.of();
 
     private ServletHost(String appName, ExecutorService ownExecutor) {
         this.appName = appName;
@@ -152,6 +153,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     }
 
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
+        this.localeEncodings = spec.localeEncodings();
         UserRealm realm = openRealm(spec);
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
@@ -217,6 +219,11 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             sum += app.exceptionCount();
         }
         return sum;
+    }
+
+    @Override
+    public java.util.Map<String, String> localeEncodings() {
+        return localeEncodings;
     }
 
     @Override

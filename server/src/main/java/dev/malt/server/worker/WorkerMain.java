@@ -170,6 +170,7 @@ public final class WorkerMain {
             contexts.add(ContextSpec.war(mount.contextPath(), mount.target()));
         }
         return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers(),
-                new UserFiles(config.authUserFile().orElse(null), config.authGroupFile().orElse(null)));
+                new UserFiles(config.authUserFile().orElse(null), config.authGroupFile().orElse(null)),
+                config.localeEncodings());
     }
 }

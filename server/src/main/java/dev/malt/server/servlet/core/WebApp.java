@@ -75,6 +75,11 @@ public final class WebApp {
     /** The contexts of one host, for {@code ServletContext#getContext}. */
     public interface Contexts {
         WebApp contextFor(String uri);
+
+        /** The host's locale-to-charset defaults ({@code locale-encoding}), below each app's own mapping. */
+        default java.util.Map<String, String> localeEncodings() {
+            return java.util.Map.of();
+        }
     }
 
     /** Something the container adds to a context at startup (the default servlet, JSP support). */

@@ -422,6 +422,9 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
             return; // the spec: no effect once the writer exists or the response is committed
         }
         explicitEncoding = encoding == null ? null : sanitize(encoding);
+        if (encoding == null) {
+            localeEncoding = null; // null means back to the default, whatever had set the charset before
+        }
     }
 
     @Override

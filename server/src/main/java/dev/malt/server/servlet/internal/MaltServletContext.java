@@ -314,7 +314,11 @@ public final class MaltServletContext implements ServletContext {
 
     /** The charset {@code locale-encoding-mapping-list} gives for a locale, or {@code null}. */
     public String encodingForLocale(Locale locale) {
-        Map<String, String> mappings = app.model().localeEncodingMappings();
+        String own = lookup(app.model().localeEncodingMappings(), locale);
+        return own != null || app.host() == null ? own : lookup(app.host().localeEncodings(), locale);
+    }
+
+    private static String lookup(Map<String, String> mappings, Locale locale) {
         if (mappings.isEmpty()) {
             return null;
         }
