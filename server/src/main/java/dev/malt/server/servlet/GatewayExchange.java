@@ -3,6 +3,7 @@ package dev.malt.server.servlet;
 import dev.malt.protocol.UwsgiVars;
 
 import java.io.InputStream;
+import java.util.Map;
 
 /**
  * One request as a gateway handed it over: CGI-style vars, a streamed body and a place to write the
@@ -67,5 +68,18 @@ public interface GatewayExchange {
      * Without this call the transport finishes the response when {@code handle} returns.
      */
     default void detach() {
+    }
+
+    /**
+     * Whether the request's trailer fields can be read: the body has ended, or the request cannot carry
+     * trailers at all (not chunked, or through a uwsgi frontend, which passes none).
+     */
+    default boolean trailerFieldsReady() {
+        return true;
+    }
+
+    /** The request's trailer fields, names in lower case; empty when there are none. */
+    default Map<String, String> trailerFields() {
+        return Map.of();
     }
 }

@@ -65,6 +65,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final java.util.List<Runnable> whenWritable = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long number;
     private Map<String, String> trailers;
+    /** Trailer fields of a chunked HTTP request, set by the event loop before the body's end is offered. */
+    private volatile Map<String, String> requestTrailers = Map.of();
 
     /**
      * @param httpSocket      true when the peer is an HTTP client rather than a uwsgi frontend: the
@@ -229,6 +231,22 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         }
         channel.write(new io.netty.channel.DefaultFileRegion(file.toFile(), position, length));
         bodyBytes += length;
+    }
+
+    void setRequestTrailers(Map<String, String> fields) {
+        requestTrailers = fields;
+    }
+
+    @Override
+    public boolean trailerFieldsReady() {
+        String encoding = vars.get("HTTP_TRANSFER_ENCODING");
+        boolean chunked = httpSocket && encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+        return !chunked || body.isComplete();
+    }
+
+    @Override
+    public Map<String, String> trailerFields() {
+        return requestTrailers;
     }
 
     @Override

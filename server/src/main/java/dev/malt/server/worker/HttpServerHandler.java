@@ -99,6 +99,14 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             bodyEnded = true;
+            io.netty.handler.codec.http.HttpHeaders trailing = ((LastHttpContent) content).trailingHeaders();
+            if (!trailing.isEmpty()) {
+                java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+                for (java.util.Map.Entry<String, String> field : trailing) {
+                    fields.merge(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue(), (a, b) -> a + "," + b);
+                }
+                current.setRequestTrailers(java.util.Collections.unmodifiableMap(fields));
+            }
         }
         ByteBuf bytes = content.content();
         boolean more = current.requestBody().offer(bytes, last);

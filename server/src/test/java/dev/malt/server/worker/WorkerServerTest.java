@@ -210,6 +210,13 @@ class WorkerServerTest {
             }
             try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
                 socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("POST /request-trailers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 6\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(all.contains("abc ready=true {x-sum=6}"), "request trailers reach the app: " + all);
+            }
+            try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                socket.setSoTimeout(20_000);
                 socket.getOutputStream().write("GET /trailers HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertTrue(text.endsWith("\r\n\r\nISE"), "HTTP/1.0 has no trailers: " + text);

@@ -990,12 +990,15 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     @Override
     public Map<String, String> getTrailerFields() {
-        return Collections.emptyMap(); // the gateway protocols carry no request trailers
+        if (!exchange.trailerFieldsReady()) {
+            throw new IllegalStateException(ServletMessages.trailersNotReady());
+        }
+        return new java.util.HashMap<>(exchange.trailerFields());
     }
 
     @Override
     public boolean isTrailerFieldsReady() {
-        return true;
+        return exchange.trailerFieldsReady();
     }
 
     // ---- context and ids

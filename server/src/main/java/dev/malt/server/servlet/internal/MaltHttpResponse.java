@@ -303,10 +303,11 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     public Collection<String> getHeaders(String name) {
         String special = name != null && (name.equalsIgnoreCase(CONTENT_TYPE) || name.equalsIgnoreCase(CONTENT_LENGTH))
                 ? getHeader(name) : null;
+        // a modifiable copy: the app may change it, the response does not see it (the javadoc)
         if (special != null) {
-            return List.of(special);
+            return new ArrayList<>(List.of(special));
         }
-        return name == null ? List.of() : List.copyOf(headers.getAll(name));
+        return name == null ? new ArrayList<>() : new ArrayList<>(headers.getAll(name));
     }
 
     @Override

@@ -315,6 +315,10 @@ public final class ServletMessages {
         return "sendRedirect() needs a location; it was null";
     }
 
+    public static String trailersNotReady() {
+        return "getTrailerFields(): the request body has not been read to its end yet (isTrailerFieldsReady() is false)";
+    }
+
     public static String trailersUnsupported(String protocol) {
         return "setTrailerFields(): trailer fields cannot reach this client (" + protocol + "): they need HTTP/1.1 "
                 + "on the http-socket; a uwsgi frontend does not pass them on";

@@ -292,6 +292,11 @@ public class ScenarioServlet extends HttpServlet {
                 }
             }
             case "dispatcher" -> req.getRequestDispatcher("/text").forward(req, resp);
+            case "request-trailers" -> {
+                byte[] body = req.getInputStream().readAllBytes();
+                resp.getWriter().print(new String(body, StandardCharsets.UTF_8) + " ready=" + req.isTrailerFieldsReady()
+                        + " " + new java.util.TreeMap<>(req.getTrailerFields()));
+            }
             case "trailers" -> {
                 try {
                     resp.setTrailerFields(() -> java.util.Map.of("X-Checksum", "abc"));
