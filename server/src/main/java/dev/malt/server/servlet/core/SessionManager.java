@@ -118,6 +118,14 @@ public final class SessionManager implements AutoCloseable {
 
     /** A new session for a request. */
     public MaltHttpSession create() {
+        return create(null);
+    }
+
+    /**
+     * A new session; with {@code id} given, under that id: a cross-context dispatch keeps one id per user
+     * across the contexts it visits (the top-level context's, whose cookie the client holds), as Tomcat does.
+     */
+    public MaltHttpSession create(String id) {
         if (workers > 1 && warnedWorkers.compareAndSet(false, true)) {
             app.log().warn(ServletMessages.sessionsNotShared(app.appName(), workers));
         }
@@ -125,8 +133,8 @@ public final class SessionManager implements AutoCloseable {
         int timeoutSeconds = timeoutMinutes <= 0 ? -1 : timeoutMinutes * 60;
         SessionData data;
         while (true) {
-            data = new SessionData(newId(), now, timeoutSeconds);
-            if (store.get(data.id()) == null) {
+            data = new SessionData(id != null ? id : newId(), now, timeoutSeconds);
+            if (id != null || store.get(data.id()) == null) {
                 break;
             }
         }

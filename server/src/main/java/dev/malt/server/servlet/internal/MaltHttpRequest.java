@@ -74,6 +74,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private final GatewayExchange exchange;
     /** The context the request is in now: the one it came to, or another one a cross-context dispatch entered. */
     private WebApp app;
+    /** The context the request came to; cross-context dispatches tie their sessions to its session. */
+    private final WebApp topLevelApp;
     private final String requestId;
     private MaltHttpResponse response;
 
@@ -118,6 +120,7 @@ public final class MaltHttpRequest implements HttpServletRequest {
         this.model = model;
         this.exchange = exchange;
         this.app = app;
+        this.topLevelApp = app;
         this.requestId = requestId;
         this.requestUri = model.requestUri();
         this.queryString = model.queryString();
@@ -886,6 +889,21 @@ public final class MaltHttpRequest implements HttpServletRequest {
     @Override
     public boolean isRequestedSessionIdFromURL() {
         return sessionState().isRequestedIdFromUrl();
+    }
+
+    public WebApp topLevelApp() {
+        return topLevelApp;
+    }
+
+    /** The top-level context's session, for a context a cross-context dispatch entered. */
+    HttpSession topLevelSession(boolean create) {
+        WebApp current = app;
+        app = topLevelApp;
+        try {
+            return sessionState().get(create);
+        } finally {
+            app = current;
+        }
     }
 
     /** The session state of every context the request used, for saving the sessions when it ends. */

@@ -43,6 +43,9 @@ public final class RequestSession {
             return session;
         }
         session = null;
+        if (context != request.topLevelApp()) {
+            return crossContext(create);
+        }
         String id = requestedId();
         if (id != null) {
             MaltHttpSession found = sessions.find(id);
@@ -66,6 +69,27 @@ public final class RequestSession {
         accessed = true;
         sendCookie();
         return session;
+    }
+
+    /**
+     * The session of a context a cross-context dispatch entered: the client only holds the top-level
+     * context's cookie, so this context's session shares that session's id (and is created with it).
+     */
+    private HttpSession crossContext(boolean create) {
+        HttpSession top = request.topLevelSession(create);
+        if (top == null) {
+            return null;
+        }
+        MaltHttpSession local = sessions.find(top.getId());
+        if (local == null && create) {
+            local = sessions.create(top.getId());
+        }
+        if (local != null && !accessed) {
+            accessed = true;
+            sessions.access(local, !top.isNew());
+        }
+        session = local;
+        return local;
     }
 
     String changeId() {
