@@ -109,11 +109,13 @@ public final class DefaultServlet extends HttpServlet {
             }
         }
         MaltHttpResponse base = resp instanceof MaltHttpResponse own ? own : null;
-        if (base != null && !base.isUsingWriter()) {
+        boolean untouched = base != null && !base.isUsingWriter() && base.output().written() == 0
+                && !base.isCommitted();
+        if (untouched) {
             base.output().sendFile(file, start, count);
             return;
         }
-        resp.setContentLengthLong(count);
+        // a filter wrote first, or wraps the response: the file is only part of the body, of a length unknown here
         copy(file, start, count, resp);
     }
 

@@ -494,7 +494,8 @@ public final class MaltServletContext implements ServletContext {
         if (restricted) {
             throw new UnsupportedOperationException(ServletMessages.restrictedContext("getJspConfigDescriptor"));
         }
-        return new MaltJspConfigDescriptor(app.model().jspConfig());
+        // null when the app declares no jsp-config (the TCK's reading); Jasper copes with null
+        return app.model().jspConfig().isEmpty() ? null : new MaltJspConfigDescriptor(app.model().jspConfig());
     }
 
     @Override
