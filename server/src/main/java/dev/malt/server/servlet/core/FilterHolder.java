@@ -1,6 +1,6 @@
 package dev.malt.server.servlet.core;
 
-import dev.malt.server.servlet.internal.MaltFilterConfig;
+import dev.malt.server.servlet.internal.MaltConfig;
 import dev.malt.server.servlet.internal.ServletMessages;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -28,7 +28,7 @@ public final class FilterHolder implements FilterRegistration.Dynamic {
     private final String className;
     private final Class<? extends Filter> filterClass;
     private final Filter givenInstance;
-    private final Map<String, String> initParams = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final InitParameters initParams = new InitParameters();
     private boolean asyncSupported;
     private volatile Filter filter;
 
@@ -55,7 +55,7 @@ public final class FilterHolder implements FilterRegistration.Dynamic {
                 throw new ServletException(ServletMessages.filterCreateFailed(name, className, e), e);
             }
         }
-        instance.init(new MaltFilterConfig(name, app.context(), Map.copyOf(initParams)));
+        instance.init(MaltConfig.forFilter(name, app.context(), initParams.snapshot()));
         filter = instance;
     }
 
@@ -106,11 +106,8 @@ public final class FilterHolder implements FilterRegistration.Dynamic {
 
     @Override
     public boolean setInitParameter(String name, String value) {
-        if (name == null || value == null) {
-            throw new IllegalArgumentException(ServletMessages.initParameterNull(name));
-        }
         app.checkInitializing("setInitParameter");
-        return initParams.putIfAbsent(name, value) == null;
+        return initParams.set(name, value);
     }
 
     @Override
@@ -121,26 +118,12 @@ public final class FilterHolder implements FilterRegistration.Dynamic {
     @Override
     public Set<String> setInitParameters(Map<String, String> initParameters) {
         app.checkInitializing("setInitParameters");
-        Set<String> conflicts = new LinkedHashSet<>();
-        for (Map.Entry<String, String> e : initParameters.entrySet()) {
-            if (e.getKey() == null || e.getValue() == null) {
-                throw new IllegalArgumentException(ServletMessages.initParameterNull(e.getKey()));
-            }
-            if (initParams.containsKey(e.getKey())) {
-                conflicts.add(e.getKey());
-            }
-        }
-        if (conflicts.isEmpty()) {
-            initParams.putAll(initParameters);
-        }
-        return conflicts;
+        return initParams.setAll(initParameters);
     }
 
     @Override
     public Map<String, String> getInitParameters() {
-        synchronized (initParams) {
-            return Map.copyOf(initParams);
-        }
+        return initParams.snapshot();
     }
 
     @Override

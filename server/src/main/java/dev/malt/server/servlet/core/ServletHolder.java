@@ -1,6 +1,6 @@
 package dev.malt.server.servlet.core;
 
-import dev.malt.server.servlet.internal.MaltServletConfig;
+import dev.malt.server.servlet.internal.MaltConfig;
 import dev.malt.server.servlet.internal.ServletMessages;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.Servlet;
@@ -33,7 +33,7 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
     private final String className;
     private final Class<? extends Servlet> servletClass;
     private final Servlet givenInstance;
-    private final Map<String, String> initParams = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final InitParameters initParams = new InitParameters();
     private final Set<String> mappings = Collections.synchronizedSet(new LinkedHashSet<>());
     private String jspFile;
     private int loadOnStartup = -1;
@@ -118,7 +118,7 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
         Thread.currentThread().setContextClassLoader(app.classLoader());
         failedInInit = true;
         try {
-            instance.init(new MaltServletConfig(name, app.context(), Map.copyOf(initParams)));
+            instance.init(MaltConfig.forServlet(name, app.context(), initParams.snapshot()));
             failedInInit = false;
         } catch (UnavailableException e) {
             if (e.isPermanent()) {
@@ -268,11 +268,8 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
 
     @Override
     public boolean setInitParameter(String name, String value) {
-        if (name == null || value == null) {
-            throw new IllegalArgumentException(ServletMessages.initParameterNull(name));
-        }
         app.checkInitializing("setInitParameter");
-        return initParams.putIfAbsent(name, value) == null;
+        return initParams.set(name, value);
     }
 
     @Override
@@ -283,26 +280,12 @@ public final class ServletHolder implements ServletRegistration.Dynamic {
     @Override
     public Set<String> setInitParameters(Map<String, String> initParameters) {
         app.checkInitializing("setInitParameters");
-        Set<String> conflicts = new LinkedHashSet<>();
-        for (Map.Entry<String, String> e : initParameters.entrySet()) {
-            if (e.getKey() == null || e.getValue() == null) {
-                throw new IllegalArgumentException(ServletMessages.initParameterNull(e.getKey()));
-            }
-            if (initParams.containsKey(e.getKey())) {
-                conflicts.add(e.getKey());
-            }
-        }
-        if (conflicts.isEmpty()) {
-            initParams.putAll(initParameters);
-        }
-        return conflicts;
+        return initParams.setAll(initParameters);
     }
 
     @Override
     public Map<String, String> getInitParameters() {
-        synchronized (initParams) {
-            return Map.copyOf(initParams);
-        }
+        return initParams.snapshot();
     }
 
     /** Sets an init parameter from a descriptor; later descriptors do not override earlier ones. */

@@ -236,13 +236,12 @@ public final class WebApp {
     }
 
     public void withClassLoader(Runnable task) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(classLoader());
         try {
-            task.run();
-        } finally {
-            thread.setContextClassLoader(previous);
+            withClassLoaderChecked(task::run);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // a Runnable throws no checked exception
         }
     }
 
