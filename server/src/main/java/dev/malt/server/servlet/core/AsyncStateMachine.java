@@ -5,7 +5,6 @@ import dev.malt.server.servlet.internal.MaltHttpRequest;
 import dev.malt.server.servlet.internal.ServletMessages;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
