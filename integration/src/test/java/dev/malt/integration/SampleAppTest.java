@@ -94,6 +94,36 @@ class SampleAppTest {
         }
     }
 
+    @Test
+    void shopIniDeploysTheSpringWarAtItsMountPath() throws IOException {
+        Path original = Tools.repoRoot().resolve("apps-available/shop.ini");
+        String ini = Files.readString(original, StandardCharsets.UTF_8);
+        assertEquals(List.of("127.0.0.1:8081"), values(HTTP_SOCKET, ini), "shop.ini's HTTP socket, as its comment says");
+
+        // The checkout's layout again: apps-available/shop.ini and webapps/spring-mvc/target/spring-mvc.war
+        Endpoint uwsgi = Endpoint.freeTcp();
+        Endpoint http = Endpoint.freeTcp();
+        Path layout = TempDirs.create("shop-layout");
+        try {
+            Path available = TempDirs.subdir(layout, "apps-available");
+            Path target = TempDirs.subdir(TempDirs.subdir(TempDirs.subdir(layout, "webapps"), "spring-mvc"), "target");
+            Files.createSymbolicLink(target.resolve("spring-mvc.war"), Tools.war("spring-mvc"));
+            String copy = SOCKET.matcher(ini).replaceAll("socket = " + uwsgi.iniValue());
+            copy = HTTP_SOCKET.matcher(copy).replaceAll("http-socket = " + http.iniValue());
+            Files.writeString(available.resolve("shop.ini"), copy + "state-dir = " + layout.resolve("state") + "\n",
+                    StandardCharsets.UTF_8);
+            try (MaltProcess malt = MaltProcess.builder("shop").ini(available.resolve("shop.ini")).readyOn(uwsgi, false)
+                    .start()) {
+                HttpResponse page = RawHttp.get("/shop/").send(http);
+                assertEquals(200, page.status(), page::toString);
+                assertTrue(page.text().contains("<a href=\"/shop/"), page::toString);
+                assertEquals(0, malt.stop(), "exit code after SIGTERM");
+            }
+        } finally {
+            TempDirs.deleteQuietly(layout);
+        }
+    }
+
     private static void assertHello(HttpResponse response, String via) {
         assertEquals(200, response.status(), () -> "via " + via + ":\n" + response);
         assertEquals("Hello from Malt!\n", response.text(), "via " + via);
