@@ -32,6 +32,10 @@ public final class JspSupport {
     private static final String JAR_SCANNER = "org.apache.tomcat.JarScanner";
     private static final String STANDARD_JAR_SCANNER = "org.apache.tomcat.util.scan.StandardJarScanner";
 
+    /** How far the look for pages goes: a WAR is small; a plain app's directory may not be. */
+    private static final int MAX_DEPTH = 16;
+    private static final int MAX_FILES = 50_000;
+
     private JspSupport() {
     }
 
@@ -89,8 +93,10 @@ public final class JspSupport {
             return false;
         }
         AtomicBoolean found = new AtomicBoolean();
+        int[] seen = {0};
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+                    new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     Path name = dir.getFileName();
@@ -105,6 +111,9 @@ public final class JspSupport {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (++seen[0] > MAX_FILES) {
+                        return FileVisitResult.TERMINATE; // a plain app's directory can be anything: stay bounded
+                    }
                     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
                     if (name.endsWith(".jsp") || name.endsWith(".jspx") || name.endsWith(".jspf")
                             || name.endsWith(".tag") || name.endsWith(".tagx")) {
