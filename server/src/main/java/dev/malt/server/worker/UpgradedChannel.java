@@ -40,6 +40,11 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
     private boolean wantRead = true;
     /** Bytes the HTTP decoder hands over while it is removed arrive before reading starts. */
     private boolean switching = true;
+    /** Told once the connection is gone, after the input has heard of it (so onError comes before destroy). */
+    private final java.util.List<Runnable> whenGone = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean gone;
+    /** The worker closed the connection at the end of its mercy period. */
+    private volatile boolean stopping;
 
     // app side (one thread at a time)
     private ByteBuf gathered;
@@ -85,7 +90,9 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
     /** The pipeline speaks the new protocol now: reading begins, unless the bytes handed over fill the queue. */
     void switchDone() {
         switching = false;
-        if (wantRead) {
+        if (!channel.isActive()) {
+            connectionGone(); // closed before this handler joined the pipeline: no channelInactive will come
+        } else if (wantRead) {
             ctx.read();
         }
     }
@@ -108,9 +115,24 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        input.fail(new IOException("the client closed the upgraded connection"));
-        writability.changed();
+        connectionGone();
         ctx.fireChannelInactive();
+    }
+
+    private void connectionGone() {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        input.fail(new IOException(stopping
+                ? "the worker is stopping: upgraded connections are closed at the end of its mercy period"
+                : "the upgraded connection was closed or broke before the client ended its input"));
+        writability.changed();
+        for (Runnable callback : whenGone) {
+            if (whenGone.remove(callback)) {
+                callback.run();
+            }
+        }
     }
 
     @Override
@@ -125,6 +147,7 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
 
     /** For a stopping worker at the end of its mercy period. */
     void closeNow() {
+        stopping = true;
         channel.close();
     }
 
@@ -208,14 +231,19 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
         channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** After the input failed (if it had not ended): a waiting reader hears of the loss before this runs. */
     @Override
     public void whenClosed(Runnable callback) {
-        channel.closeFuture().addListener(f -> callback.run());
+        whenGone.add(callback);
+        if (gone && whenGone.remove(callback)) {
+            callback.run();
+        }
     }
 
     @Override
     public void release() {
         if (released.compareAndSet(false, true)) {
+            input.close(); // bytes the handler never read
             if (gathered != null) {
                 takeGathered().release();
             }

@@ -121,9 +121,26 @@ class HttpUpgradeTest {
         assertTrue(nextEvent().startsWith("servlet returns"));
         assertEvent("init [", "]");
         List<String> rest = new ArrayList<>();
-        events.drainTo(rest);
-        assertTrue(rest.stream().anyMatch(e -> e.startsWith("destroy [app-")),
-                "destroy() ran before drain() returned: " + rest);
+        events.drainTo(rest); // no waiting: drain() returned only after the handler was destroyed
+        assertEquals(List.of("onError java.io.IOException: the worker is stopping: upgraded connections are closed "
+                        + "at the end of its mercy period [app-1, app loader]", "destroy [app-1, app loader]"),
+                rest.stream().map(e -> e.replaceAll("app-\\d+", "app-1")).toList());
+    }
+
+    @Test
+    void aConnectionResetReachesTheReadListenerBeforeDestroy() throws Exception {
+        InetSocketAddress address = start(WorkerListener.Protocol.HTTP);
+        try (Socket socket = connect(address)) {
+            socket.getOutputStream().write(UPGRADE_REQUEST.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            readUntil(in, "\r\n\r\n");
+            assertEquals("init done\r\n", readUntil(in, "\r\n"));
+            socket.setSoLinger(true, 0); // close() sends RST: the connection breaks instead of ending
+        }
+        assertTrue(nextEvent().startsWith("servlet returns"));
+        assertEvent("init [", "]");
+        assertEvent("onError java.io.IOException: ", ", app loader]");
+        assertEvent("destroy [app-", ", app loader]");
     }
 
     @Test

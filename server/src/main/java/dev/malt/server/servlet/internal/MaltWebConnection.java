@@ -34,6 +34,8 @@ public final class MaltWebConnection implements WebConnection {
     private final HttpUpgradeHandler handler;
     private final SerialExecutor callbacks;
     private final AtomicBoolean destroyed = new AtomicBoolean();
+    /** The handler or the container closed the connection: its end is no error to report. */
+    private volatile boolean closing;
     private volatile UpgradedConnection connection;
     private UpgradeInputStream input;
     private UpgradeOutputStream output;
@@ -94,7 +96,11 @@ public final class MaltWebConnection implements WebConnection {
                         "onError"), t);
             }
         }
-        connection.close();
+        close();
+    }
+
+    boolean isClosing() {
+        return closing;
     }
 
     /** The connection ended: destroy() runs after the callbacks already queued. */
@@ -140,6 +146,7 @@ public final class MaltWebConnection implements WebConnection {
     /** Sends what the handler wrote, then closes the connection; destroy() follows. */
     @Override
     public void close() {
+        closing = true;
         output.markClosed();
         connection.close();
     }

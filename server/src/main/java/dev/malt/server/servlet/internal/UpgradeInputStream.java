@@ -95,7 +95,7 @@ final class UpgradeInputStream extends ServletInputStream {
     /** On an app thread, in the connection's order: the input became readable. */
     private void deliver() throws IOException {
         armed.set(false);
-        if (closed) {
+        if (closed || owner.isClosing()) {
             return;
         }
         if (connection.inputFinished()) {

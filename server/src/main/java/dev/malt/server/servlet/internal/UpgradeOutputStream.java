@@ -57,8 +57,7 @@ final class UpgradeOutputStream extends ServletOutputStream {
     @Override
     public void close() {
         if (!closed) {
-            closed = true;
-            connection.close();
+            owner.close();
         }
     }
 
