@@ -106,6 +106,26 @@ class HttpUpgradeTest {
     }
 
     @Test
+    void aWriteListenerSendsMegabytesWithoutBlockingAndCloses() throws Exception {
+        InetSocketAddress address = start(WorkerListener.Protocol.HTTP);
+        try (Socket socket = connect(address)) {
+            socket.getOutputStream().write("GET /bulk HTTP/1.1\r\nHost: x\r\nUpgrade: bulk\r\nConnection: Upgrade\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = readUntil(in, "\r\n\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 101 ") && head.contains("\r\nUpgrade: bulk\r\n"), head);
+            long received = 0;
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received += n;
+            }
+            assertEquals(dev.malt.server.servlet.apps.core.BulkUpgradeHandler.TOTAL, received, "every byte, then the close");
+        }
+        assertEquals("sent " + dev.malt.server.servlet.apps.core.BulkUpgradeHandler.TOTAL, nextEvent());
+        assertEquals("destroy", nextEvent());
+    }
+
+    @Test
     void aStoppingWorkerClosesUpgradedConnectionsAfterItsMercyAndDestroysTheHandlers() throws Exception {
         InetSocketAddress address = start(WorkerListener.Protocol.HTTP);
         try (Socket socket = connect(address)) {

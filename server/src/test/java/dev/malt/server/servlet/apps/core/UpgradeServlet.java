@@ -26,6 +26,10 @@ public class UpgradeServlet extends HttpServlet {
                 handler.setContext(getServletContext()); // before init(), which comes after this method returns
                 Events.add(getServletContext(), "servlet returns on " + Thread.currentThread().getName());
             }
+            case "/bulk" -> {
+                resp.setHeader("Upgrade", "bulk");
+                req.upgrade(BulkUpgradeHandler.class).setContext(getServletContext()); // upgrade() sets the 101
+            }
             case "/refuse" -> resp.getWriter().print("not upgraded, Upgrade: " + req.getHeader("Upgrade"));
             case "/try-upgrade" -> {
                 try {
