@@ -223,13 +223,13 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         }
         try {
             if (!done.switched(upgraded)) {
-                upgraded.closeNow();
+                ctx.channel().close(); // nobody takes the connection
                 upgraded.release();
                 return;
             }
         } catch (RuntimeException e) {
             LOG.error("upgrade on {} from {} failed; connection closed", socketName, ctx.channel().remoteAddress(), e);
-            upgraded.closeNow();
+            ctx.channel().close();
             upgraded.release();
             return;
         }
@@ -274,6 +274,10 @@ final class HttpServerHandler extends GatewayConnectionHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        if (switchAfterBody != null) {
+            switchAfterBody.notSwitched(); // the client left before the upgrade request's body ended
+            switchAfterBody = null;
+        }
         super.channelInactive(ctx);
     }
 

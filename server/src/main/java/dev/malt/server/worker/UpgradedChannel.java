@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The HTTP socket's connection after a 101 response: the last handler of its pipeline, passing raw bytes
@@ -32,7 +35,7 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
     private final Channel channel;
     private final RequestBody input;
     private final WritabilityGate writability;
-    private final java.util.function.Consumer<UpgradedChannel> onRelease;
+    private final Consumer<UpgradedChannel> onRelease;
     private final AtomicBoolean released = new AtomicBoolean();
     private final String socketName;
     private ChannelHandlerContext ctx;
@@ -41,7 +44,7 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
     /** Bytes the HTTP decoder hands over while it is removed arrive before reading starts. */
     private boolean switching = true;
     /** Told once the connection is gone, after the input has heard of it (so onError comes before destroy). */
-    private final java.util.List<Runnable> whenGone = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> whenGone = new CopyOnWriteArrayList<>();
     private volatile boolean gone;
     /** The worker closed the connection at the end of its mercy period. */
     private volatile boolean stopping;
@@ -52,11 +55,12 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
     private volatile boolean closing;
 
     /**
-     * @param highWater unread input bytes at which reading from the socket stops
+     * @param highWater unread input bytes at which reading from the socket stops (the HTTP socket passes
+     *                  {@link RequestBody#DEFAULT_HIGH_WATER}, 128 KiB, as for request bodies)
      * @param onRelease runs once when the servlet layer is done with the connection
      */
     UpgradedChannel(Channel channel, String socketName, int highWater, long writeStallMillis,
-                    java.util.function.Consumer<UpgradedChannel> onRelease) {
+                    Consumer<UpgradedChannel> onRelease) {
         this.channel = channel;
         this.socketName = socketName;
         this.input = new RequestBody(highWater, this::readLater);
