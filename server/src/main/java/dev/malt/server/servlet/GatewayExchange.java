@@ -82,4 +82,25 @@ public interface GatewayExchange {
     default Map<String, String> trailerFields() {
         return Map.of();
     }
+
+    /**
+     * Whether this connection can be handed to an {@code HttpUpgradeHandler}: only a client connected to the
+     * HTTP socket can; a uwsgi frontend (nginx, Apache) does not pass an upgraded connection on.
+     */
+    default boolean canUpgrade() {
+        return false;
+    }
+
+    /**
+     * Asks to switch protocols after this response. If the response goes out with status 101, the transport
+     * sends its head with {@code Connection: Upgrade}, stops speaking HTTP on the connection and calls
+     * {@code switched} with the raw connection; the bytes the client sent after the request go there. With
+     * any other status, or when the response is aborted, it calls {@code notSwitched} and carries on as
+     * usual. Exactly one of them runs, once, on any thread; they must only hand off.
+     *
+     * @throws UnsupportedOperationException unless {@link #canUpgrade()}
+     */
+    default void upgradeAfterResponse(java.util.function.Consumer<UpgradedConnection> switched, Runnable notSwitched) {
+        throw new UnsupportedOperationException("this connection cannot be upgraded");
+    }
 }

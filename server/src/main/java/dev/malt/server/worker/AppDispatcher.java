@@ -31,6 +31,13 @@ final class AppDispatcher {
     /** Requests on app threads now, for harakiri: the master kills a worker whose oldest runs too long. */
     private final java.util.Set<ChannelExchange> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * Connections handed to an upgrade handler, until the servlet layer released them (the handler's
+     * destroy() returned). Their HTTP request ended with the 101; a stopping worker closes them at the end
+     * of its mercy period and waits for their release.
+     */
+    private final java.util.Set<UpgradedChannel> upgraded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Told when every app thread is taken (true) and when one is free again (false). */
     interface SaturationListener {
         void saturated(boolean saturated);
@@ -133,6 +140,42 @@ final class AppDispatcher {
 
     int inFlight() {
         return open.get();
+    }
+
+    void upgradeStarted(UpgradedChannel connection) {
+        upgraded.add(connection);
+    }
+
+    void upgradeReleased(UpgradedChannel connection) {
+        if (upgraded.remove(connection) && upgraded.isEmpty()) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    int upgradedConnections() {
+        return upgraded.size();
+    }
+
+    /**
+     * Closes every upgraded connection and waits until their handlers are destroyed, or the deadline passes;
+     * returns whether all were.
+     */
+    boolean closeUpgraded(long deadlineNanos) throws InterruptedException {
+        for (UpgradedChannel connection : upgraded) {
+            connection.closeNow();
+        }
+        synchronized (idle) {
+            while (!upgraded.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
     }
 
     /** Waits until no request is open, or the deadline passes; returns whether all finished. */

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +28,11 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         void responseComplete(ChannelExchange exchange, boolean keepAlive);
     }
 
+    /** The servlet layer's two continuations for an upgrade: the connection, or the news that there is none. */
+    private record UpgradeRequest(java.util.function.Consumer<dev.malt.server.servlet.UpgradedConnection> switched,
+                                  Runnable notSwitched) {
+    }
+
 
     private static final byte[] CRLF = {'\r', '\n'};
     /**
@@ -43,11 +47,9 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final RequestBody body;
     private final boolean httpSocket;
     private final boolean clientKeepAlive;
-    /** How long a write may wait for a stalled client before the app gets an IOException ({@code socket-timeout}). */
-    private final long writeStallMillis;
     private final Completion completion;
     private final long startNanos = System.nanoTime();
-    private final Object writability = new Object();
+    private final WritabilityGate writability;
 
     private boolean headWritten;
     /** Gathered head and body bytes not yet handed to the loop; app thread only. */
@@ -62,7 +64,10 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private volatile boolean nonBlocking;
     private Runnable onEnd;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.List<Runnable> whenWritable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the servlet layer asked for with {@link #upgradeAfterResponse}; taken once by whichever outcome comes. */
+    private final java.util.concurrent.atomic.AtomicReference<UpgradeRequest> upgrade = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The head went out as 101 to an upgrade request: once it is sent, the connection changes hands. */
+    private volatile boolean switching;
     private volatile long number;
     private Map<String, String> trailers;
     /** Trailer fields of a chunked HTTP request, set by the event loop before the body's end is offered. */
@@ -75,7 +80,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
      */
     ChannelExchange(Channel channel, UwsgiVars vars, RequestBody body, boolean httpSocket, boolean clientKeepAlive,
                     long writeStallMillis, Completion completion) {
-        this.writeStallMillis = writeStallMillis;
+        this.writability = new WritabilityGate(channel, writeStallMillis);
         this.channel = channel;
         this.vars = vars;
         this.body = body;
@@ -164,7 +169,12 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         if (contentLength >= 0 && (status == 304 || !ResponseHead.statusForbidsBody(status))) {
             framing.add("Content-Length: " + contentLength);
         }
-        if (httpSocket) {
+        if (httpSocket && status == 101 && upgrade.get() != null) {
+            // the connection stays open and changes protocol once this head is out; no body framing at all
+            switching = true;
+            keepAlive = true;
+            framing.add("Connection: Upgrade");
+        } else if (httpSocket) {
             boolean http11 = protocol.equals("HTTP/1.1");
             keepAlive = clientKeepAlive && (contentLength >= 0 || !bodyAllowed || http11);
             // an HTTP/1.1 body of unknown length is chunked even on a closing connection: the client then
@@ -280,19 +290,12 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
 
     @Override
     public boolean isReady() {
-        return channel.isWritable() || !channel.isActive();
+        return writability.isReady();
     }
 
     @Override
     public void whenReady(Runnable callback) {
-        if (isReady()) {
-            callback.run();
-            return;
-        }
-        whenWritable.add(callback);
-        if (isReady() && whenWritable.remove(callback)) {
-            callback.run();
-        }
+        writability.whenReady(callback);
     }
 
     @Override
@@ -326,6 +329,9 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         }
         boolean reuse = keepAlive;
         ended(); // counted before the bytes leave: a client that saw the response sees the count too
+        if (!switching) {
+            notSwitched();
+        }
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
     }
 
@@ -337,6 +343,48 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         }
         channel.close();
         ended();
+        notSwitched();
+    }
+
+    // ---- protocol upgrade ---------------------------------------------------------------------
+
+    @Override
+    public boolean canUpgrade() {
+        return httpSocket;
+    }
+
+    @Override
+    public void upgradeAfterResponse(java.util.function.Consumer<dev.malt.server.servlet.UpgradedConnection> switched,
+                                     Runnable notSwitched) {
+        if (!httpSocket) {
+            throw new UnsupportedOperationException("only the HTTP socket can switch protocols");
+        }
+        if (headWritten || !upgrade.compareAndSet(null, new UpgradeRequest(switched, notSwitched))) {
+            throw new IllegalStateException("upgrade requested twice, or after the response head");
+        }
+    }
+
+    /** Whether the response went out as 101 to an upgrade request: the connection changes hands after it. */
+    boolean isSwitching() {
+        return switching;
+    }
+
+    /** On the event loop: the connection now speaks the new protocol; the servlet layer takes it, if it still wants it. */
+    boolean switched(dev.malt.server.servlet.UpgradedConnection connection) {
+        UpgradeRequest request = upgrade.getAndSet(null);
+        if (request == null) {
+            return false;
+        }
+        request.switched().accept(connection);
+        return true;
+    }
+
+    /** The response ended without a switch (another status, an abort, a client gone before the 101 was out). */
+    void notSwitched() {
+        UpgradeRequest request = upgrade.getAndSet(null);
+        if (request != null) {
+            request.notSwitched().run();
+        }
     }
 
     @Override
@@ -347,16 +395,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     // ---- event loop notifications -------------------------------------------------------------
 
     void writabilityChanged() {
-        synchronized (writability) {
-            writability.notifyAll();
-        }
-        if (!whenWritable.isEmpty() && isReady()) {
-            for (Runnable callback : whenWritable) {
-                if (whenWritable.remove(callback)) {
-                    callback.run();
-                }
-            }
-        }
+        writability.changed();
     }
 
     // ---- for the request log and stats --------------------------------------------------------
@@ -374,27 +413,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     }
 
     private void awaitWritable() throws IOException {
-        if (channel.isWritable()) {
-            return;
-        }
-        channel.flush();
-        long deadline = System.currentTimeMillis() + writeStallMillis;
-        synchronized (writability) {
-            while (!channel.isWritable() && channel.isActive()) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    channel.close();
-                    throw new IOException("client did not read the response for "
-                            + writeStallMillis / 1000 + " s (socket-timeout); connection closed");
-                }
-                try {
-                    writability.wait(Math.min(left, 1000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while the client was slow to read");
-                }
-            }
-        }
+        writability.await();
         ensureOpen();
     }
 

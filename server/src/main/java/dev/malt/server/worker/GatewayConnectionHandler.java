@@ -13,8 +13,8 @@ import java.io.IOException;
  */
 abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
 
-    private final AppDispatcher dispatcher;
-    private final long socketTimeoutMillis;
+    final AppDispatcher dispatcher;
+    final long socketTimeoutMillis;
     /** Who is on the other end, for messages: "frontend" or "client". */
     private final String peer;
     final String socketName;

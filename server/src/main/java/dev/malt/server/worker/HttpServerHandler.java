@@ -2,6 +2,8 @@ package dev.malt.server.worker;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,8 @@ final class HttpServerHandler extends GatewayConnectionHandler {
     /** The current request's body has fully arrived; what comes next belongs to the next request. */
     private boolean bodyEnded;
     private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
+    /** A 101 is out but the upgrade request's body is still arriving: switch once it has. */
+    private ChannelExchange switchAfterBody;
 
     HttpServerHandler(AppDispatcher dispatcher, String socketName, long socketTimeoutMillis) {
         super(dispatcher, socketName, socketTimeoutMillis, "client");
@@ -110,7 +115,12 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         }
         ByteBuf bytes = content.content();
         boolean more = current.requestBody().offer(bytes, last);
-        if (last && draining) {
+        if (last && switchAfterBody != null) {
+            ChannelExchange switching = switchAfterBody;
+            switchAfterBody = null;
+            // not from inside the decoder's own read: switching removes it
+            ctx.executor().execute(() -> switchProtocols(switching));
+        } else if (last && draining) {
             draining = false;
             nextRequestOrClose(true);
         } else if (more) {
@@ -119,6 +129,18 @@ final class HttpServerHandler extends GatewayConnectionHandler {
     }
 
     private void afterResponse(ChannelExchange done, boolean keepAlive) {
+        if (done.isSwitching()) {
+            if (!keepAlive) {
+                done.notSwitched(); // the 101 did not get out
+                ctx.close();
+            } else if (done.requestBody().discardRest()) {
+                switchAfterBody = done; // the new protocol's bytes come after the body
+                ctx.read();
+            } else {
+                switchProtocols(done);
+            }
+            return;
+        }
         if (done.requestBody().discardRest()) {
             if (keepAlive) {
                 draining = true;
@@ -143,8 +165,75 @@ final class HttpServerHandler extends GatewayConnectionHandler {
             process(pending.poll());
         }
         if (exchange == null) {
+            UpgradeAwareRequestDecoder decoder = decoder();
+            if (decoder != null && decoder.isPaused()) {
+                // an upgrade was asked for and not given: what the client sent next is HTTP after all.
+                // Not from inside the decoder's own read, which may be what brought us here.
+                ctx.executor().execute(this::resumeDecoding);
+            } else {
+                ctx.read();
+            }
+        }
+    }
+
+    private void resumeDecoding() {
+        UpgradeAwareRequestDecoder decoder = decoder();
+        if (exchange != null || decoder == null || !ctx.channel().isActive()) {
+            return;
+        }
+        try {
+            decoder.resume(); // may start the next request right here
+        } catch (Exception e) {
+            closeOnFailure(LOG, e);
+            return;
+        }
+        if (exchange == null) {
             ctx.read();
         }
+    }
+
+    private UpgradeAwareRequestDecoder decoder() {
+        return ctx.pipeline().get(UpgradeAwareRequestDecoder.class);
+    }
+
+    /**
+     * The 101 is out: from here on the connection carries the new protocol. The HTTP handlers leave the
+     * pipeline; the decoder's removal hands every byte it holds to the upgraded connection, in order.
+     */
+    private void switchProtocols(ChannelExchange done) {
+        exchange = null;
+        releasePending();
+        if (!ctx.channel().isActive()) {
+            done.notSwitched();
+            return;
+        }
+        UpgradedChannel upgraded = new UpgradedChannel(ctx.channel(), socketName, RequestBody.DEFAULT_HIGH_WATER,
+                socketTimeoutMillis, dispatcher::upgradeReleased);
+        dispatcher.upgradeStarted(upgraded);
+        ChannelPipeline pipeline = ctx.pipeline();
+        // the peer shutting its side ends the handler's input; the handler may still answer
+        pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        pipeline.addLast(upgraded);
+        pipeline.remove(this);
+        if (pipeline.get(IdleStateHandler.class) != null) {
+            pipeline.remove(IdleStateHandler.class); // an upgraded protocol keeps its own liveness
+        }
+        if (pipeline.get(UpgradeAwareRequestDecoder.class) != null) {
+            pipeline.remove(UpgradeAwareRequestDecoder.class);
+        }
+        try {
+            if (!done.switched(upgraded)) {
+                ctx.channel().close(); // nobody takes the connection
+                upgraded.release();
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("upgrade on {} from {} failed; connection closed", socketName, ctx.channel().remoteAddress(), e);
+            ctx.channel().close();
+            upgraded.release();
+            return;
+        }
+        upgraded.switchDone();
     }
 
     private void releasePending() {
@@ -185,6 +274,10 @@ final class HttpServerHandler extends GatewayConnectionHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        if (switchAfterBody != null) {
+            switchAfterBody.notSwitched(); // the client left before the upgrade request's body ended
+            switchAfterBody = null;
+        }
         super.channelInactive(ctx);
     }
 

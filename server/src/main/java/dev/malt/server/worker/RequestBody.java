@@ -125,6 +125,16 @@ final class RequestBody extends InputStream {
         return ended;
     }
 
+    /** Whether a read would return at once: bytes wait, or the body ended, failed or was closed. */
+    synchronized boolean readableNow() {
+        return !queue.isEmpty() || ended || failure != null || closed;
+    }
+
+    /** Whether the body ended and every byte of it has been read. */
+    synchronized boolean drained() {
+        return ended && queue.isEmpty();
+    }
+
     /**
      * Drops what is queued and whatever else arrives; used when the response is done and the app did
      * not read the whole body. Returns whether the loop must keep reading to reach the body's end.

@@ -18,7 +18,6 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
@@ -39,6 +38,11 @@ public final class WorkerServer implements AutoCloseable {
 
     /** How long a keep-alive connection on the HTTP socket may sit idle between requests. */
     static final int HTTP_KEEPALIVE_IDLE_SECONDS = 60;
+    /**
+     * After the mercy period, how long a stop waits for the destroy() of the upgrade handlers whose
+     * connections it closed. Well under the master's own grace before it kills a stopping worker.
+     */
+    static final long UPGRADE_DESTROY_GRACE_MILLIS = 500;
 
     /**
      * One event loop accepts and serves its connections: no hand-off between threads per connection,
@@ -126,7 +130,7 @@ public final class WorkerServer implements AutoCloseable {
                         } else {
                             ch.pipeline().addLast(
                                     new IdleStateHandler(HTTP_KEEPALIVE_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
-                                    new HttpRequestDecoder(new HttpDecoderConfig()
+                                    new UpgradeAwareRequestDecoder(new HttpDecoderConfig()
                                             .setMaxInitialLineLength(8192)
                                             .setMaxHeaderSize(settings.bufferSize())
                                             .setMaxChunkSize(64 * 1024)),
@@ -182,8 +186,9 @@ public final class WorkerServer implements AutoCloseable {
 
     /**
      * After {@link #stopAccepting()}: lets every accepted connection finish, up to {@code timeoutMillis}.
-     * Idle keep-alive connections are closed; busy ones close after their response. Returns whether
-     * all connections ended in time.
+     * Idle keep-alive connections are closed; busy ones close after their response. Upgraded connections
+     * (WebSocket and the like) may run until the end of the period; then they are closed and their
+     * handlers destroyed. Returns whether all connections ended in time.
      */
     public boolean drain(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -193,7 +198,19 @@ public final class WorkerServer implements AutoCloseable {
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return dispatcher.awaitIdle(deadline) && connections.isEmpty();
+        boolean ended = dispatcher.awaitIdle(deadline) && connections.isEmpty();
+        int upgraded = dispatcher.upgradedConnections();
+        if (upgraded > 0) {
+            if (!ended) {
+                LOG.info("closing {} upgraded connection(s) at the end of the mercy period", upgraded);
+            }
+            // before the app threads stop: the handlers' destroy() runs on them
+            if (!dispatcher.closeUpgraded(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UPGRADE_DESTROY_GRACE_MILLIS))) {
+                LOG.warn("{} upgrade handler(s) not destroyed within {} ms of their connection closing",
+                        dispatcher.upgradedConnections(), UPGRADE_DESTROY_GRACE_MILLIS);
+            }
+        }
+        return ended;
     }
 
     /** Open connections now; for the stop log. */

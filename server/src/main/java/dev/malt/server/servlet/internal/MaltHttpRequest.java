@@ -106,6 +106,8 @@ public final class MaltHttpRequest implements HttpServletRequest {
     private Exception partsFailure;
 
     private AsyncStateMachine async;
+    /** upgrade() was called: the transport switches protocols if the response goes out as 101. */
+    private boolean upgraded;
     /** Session state per context the request visited (sessions are scoped to a context, spec 7.3). */
     private List<RequestSession> sessions = List.of();
     private Principal user;
@@ -1001,9 +1003,37 @@ public final class MaltHttpRequest implements HttpServletRequest {
 
     // ---- upgrade and trailers
 
+    /**
+     * Creates the handler and asks the transport to switch protocols once the response is out as 101 (set
+     * here, as the spec's examples expect). The handler's {@code init} runs after the servlet returned and
+     * the 101 left; with any other final status the handler never starts.
+     */
     @Override
     public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
-        throw new ServletException(ServletMessages.upgradeNotSupported());
+        if (!exchange.canUpgrade()) {
+            throw new ServletException(ServletMessages.upgradeNeedsHttpSocket());
+        }
+        if (getHeader("Upgrade") == null || !"HTTP/1.1".equals(getProtocol())) {
+            throw new ServletException(ServletMessages.upgradeNotRequested());
+        }
+        if (upgraded) {
+            throw new IllegalStateException(ServletMessages.upgradeTwice());
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException(ServletMessages.upgradeAfterCommit());
+        }
+        T handler;
+        try {
+            handler = app.instances().create(handlerClass);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            throw new ServletException(ServletMessages.upgradeHandlerCreateFailed(handlerClass.getName(), cause), cause);
+        }
+        MaltWebConnection connection = new MaltWebConnection(app, handler);
+        exchange.upgradeAfterResponse(connection::start, connection::abandon);
+        upgraded = true;
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        return handler;
     }
 
     @Override

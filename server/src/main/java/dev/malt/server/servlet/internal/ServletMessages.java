@@ -251,8 +251,47 @@ public final class ServletMessages {
         return method + "(): async servlet processing is not supported yet in Malt";
     }
 
-    public static String upgradeNotSupported() {
-        return "HTTP upgrade (WebSocket and others) is not supported yet in Malt";
+    public static String upgradeNeedsHttpSocket() {
+        return "upgrade(): HTTP upgrade (WebSocket and others) needs a client connected to Malt's 'http-socket'. "
+                + "This request came through the uwsgi socket, and a uwsgi frontend (nginx's uwsgi_pass, Apache's "
+                + "mod_proxy_uwsgi) does not pass an upgraded connection on. Serve this path from an http-socket "
+                + "(with nginx: proxy_pass plus the Upgrade and Connection headers)";
+    }
+
+    public static String upgradeNotRequested() {
+        return "upgrade(): the request did not ask to switch protocols (no Upgrade header, or HTTP/1.0), and a "
+                + "server may only switch to a protocol the client asked for (RFC 9110, section 7.8)";
+    }
+
+    public static String upgradeTwice() {
+        return "upgrade() was already called for this request";
+    }
+
+    public static String upgradeAfterCommit() {
+        return "upgrade(): the response is already committed, so it can no longer be a 101 (Switching Protocols)";
+    }
+
+    public static String upgradeHandlerCreateFailed(String className, Throwable cause) {
+        return "upgrade(): cannot create the HttpUpgradeHandler " + className + " (it needs a public no-argument "
+                + "constructor): " + cause;
+    }
+
+    public static String upgradeHandlerFailed(String appName, String handler, String event) {
+        return "App '" + appName + "': upgrade handler " + handler + " failed in " + event + "; connection closed";
+    }
+
+    public static String upgradedStreamClosed(String kind) {
+        return "The upgraded connection's " + kind + " stream has been closed";
+    }
+
+    public static String readWhileNotReady() {
+        return "read() while isReady() is false: with a ReadListener, read only after isReady() returns true "
+                + "or in onDataAvailable()";
+    }
+
+    public static String writeWhileNotReady() {
+        return "write() while isReady() is false: with a WriteListener, write only after isReady() returns true "
+                + "or in onWritePossible()";
     }
 
     public static String usersUnreadable(String appName, String problem) {
