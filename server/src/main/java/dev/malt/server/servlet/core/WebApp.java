@@ -970,6 +970,16 @@ public final class WebApp {
                     }
                 }
             }
+            // Before the response ends: the client's next request may come at once, to another worker too.
+            for (RequestSession session : request.sessionsUsed()) {
+                if (session.used() != null) {
+                    session.manager().requestDone(session.used());
+                }
+            }
+            AsyncStateMachine async = request.asyncMachineIfAny();
+            if (async == null && listeners.hasRequestListeners()) {
+                listeners.requestDestroyed(context, request);
+            }
             try {
                 response.complete();
             } catch (IOException e) {
@@ -979,19 +989,13 @@ public final class WebApp {
                         request.getRequestURI()), e);
                 response.output().abort(e);
             }
-            AsyncStateMachine async = request.asyncMachineIfAny();
             if (async != null) {
                 async.fireComplete();
-            }
-            for (RequestSession session : request.sessionsUsed()) {
-                if (session.used() != null) {
-                    session.manager().requestDone(session.used());
+                if (listeners.hasRequestListeners()) {
+                    listeners.requestDestroyed(context, request);
                 }
             }
             request.cleanupParts();
-            if (listeners.hasRequestListeners()) {
-                listeners.requestDestroyed(context, request);
-            }
         });
     }
 
