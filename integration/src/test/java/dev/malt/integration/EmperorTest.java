@@ -148,6 +148,10 @@ class EmperorTest {
             HttpResponse response = RawHttp.get("/pid").send(http);
             assertEquals(200, response.status(), response::toString);
             assertEquals(Long.toString(worker), response.text().trim());
+            // Its default state directory is its own, made by root in a place the app's owner cannot choose.
+            Path state = Path.of("/var/lib/malt/mine");
+            assertEquals(uid, Files.getAttribute(state, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertTrue(Files.isDirectory(state.resolve("tmp")), () -> "the worker's temp directory is under " + state);
             emperor.awaitOutputLine(Duration.ofSeconds(30), "open.ini", "writable by its group or by others");
             assertEquals("broken", emperor.appStatus("open").get("state"));
         }

@@ -65,6 +65,7 @@ public final class Master implements AutoCloseable {
         queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound(), config.listenBacklog());
         // Reading /proc/net/tcp can take a while on a busy host: not on the event loop that carries heartbeats.
         monitorThread.scheduleWithFixedDelay(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
+        StateDirectory.prepare(config, options.workerOwner());
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
@@ -120,6 +121,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalArgumentException("the sockets of " + config.appName() + " changed; restart it instead");
         }
         config = next;
+        StateDirectory.prepare(next, options.workerOwner());
         arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
     }
 
