@@ -13,7 +13,7 @@ import java.util.List;
 public final class Tools {
 
     static final String HOW_TO_INSTALL = "run ./run-tests from the repository root as root (it installs what the tests need), "
-            + "or install it yourself: apt-get install -y nginx apache2 wrk";
+            + "or install it yourself: apt-get install -y nginx apache2 wrk redis-server";
 
     private Tools() {
     }
@@ -65,6 +65,11 @@ public final class Tools {
 
     public static Path nginx() {
         return find("nginx", "nginx not found", "nginx");
+    }
+
+    /** {@code redis-server}, which the tests start on their own loopback ports (never the system service). */
+    public static Path redisServer() {
+        return find("redis-server", "redis-server not found", "redis-server");
     }
 
     /** Debian's {@code /etc/nginx/uwsgi_params}, the file an operator's {@code include uwsgi_params;} reads. */
