@@ -340,6 +340,7 @@ public final class MaltProcess implements AutoCloseable {
         private Path emperorDir;
         private Endpoint readiness;
         private boolean httpReadiness;
+        private List<String> prefix = List.of();
 
         private Builder(String name) {
             this.name = name;
@@ -374,6 +375,12 @@ public final class MaltProcess implements AutoCloseable {
 
         public Builder httpSocket(Endpoint endpoint) {
             return option("http-socket", endpoint.iniValue());
+        }
+
+        /** Runs {@code malt} through this command, e.g. {@link TestHosts.Host#exec()} to start it on another host. */
+        public Builder through(List<String> prefix) {
+            this.prefix = List.copyOf(prefix);
+            return this;
         }
 
         /** Extra command-line arguments after {@code --ini FILE}. */
@@ -418,7 +425,8 @@ public final class MaltProcess implements AutoCloseable {
                     throw new IllegalStateException("no socket or http-socket to check readiness on; use readyOn()");
                 }
             }
-            List<String> command = new ArrayList<>(List.of(malt.toString(), "--ini", ini.toString()));
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of(malt.toString(), "--ini", ini.toString()));
             command.addAll(args);
             LoggedProcess process = LoggedProcess.start("malt-" + name, command, dir, dir.resolve("malt.log"), List.of());
             MaltProcess m = new MaltProcess(this, ini, process, ready, http);
@@ -434,7 +442,8 @@ public final class MaltProcess implements AutoCloseable {
         /** Starts Malt without waiting for it to serve: for apps that are meant to fail, and the emperor. */
         public MaltProcess startUnready() {
             Path ini = existingIni != null ? existingIni : writeIni();
-            List<String> command = new ArrayList<>(List.of(malt.toString()));
+            List<String> command = new ArrayList<>(prefix);
+            command.add(malt.toString());
             if (emperorDir == null) {
                 command.addAll(List.of("--ini", ini.toString()));
             } else {

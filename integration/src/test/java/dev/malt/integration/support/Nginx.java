@@ -91,6 +91,7 @@ public final class Nginx implements Frontend {
         private final Endpoint upstream;
         private final List<String> server = new ArrayList<>();
         private final List<String> location = new ArrayList<>();
+        private final List<String> upstreamServers = new ArrayList<>();
 
         private Builder(Endpoint upstream) {
             this.upstream = upstream;
@@ -99,6 +100,15 @@ public final class Nginx implements Frontend {
         /** A directive for the {@code server} block, e.g. {@code large_client_header_buffers 4 32k;}. */
         public Builder server(String directive) {
             server.add(directive);
+            return this;
+        }
+
+        /**
+         * Another server for {@code upstream malt}, after the first, with nginx's parameters: e.g.
+         * {@code upstreamServer(hostB, "max_fails=1 fail_timeout=10s")}.
+         */
+        public Builder upstreamServer(Endpoint server, String parameters) {
+            upstreamServers.add(server.nginxAddress() + (parameters.isEmpty() ? "" : " " + parameters));
             return this;
         }
 
@@ -160,8 +170,11 @@ public final class Nginx implements Frontend {
                 c.append("    ").append(temp).append("_temp_path ").append(dir.resolve("temp/" + temp)).append(";\n");
             }
             c.append("    upstream malt {\n")
-                    .append("        server ").append(upstream.nginxAddress()).append(";\n")
-                    .append("    }\n")
+                    .append("        server ").append(upstream.nginxAddress()).append(";\n");
+            for (String more : upstreamServers) {
+                c.append("        server ").append(more).append(";\n");
+            }
+            c.append("    }\n")
                     .append("    server {\n")
                     .append("        listen ").append(endpoint.host()).append(':').append(endpoint.port()).append(";\n")
                     .append("        server_name localhost;\n");
