@@ -12,6 +12,8 @@ import dev.malt.server.master.MasterOptions;
 import dev.malt.server.master.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
 import dev.malt.server.metrics.StatsServer;
+import dev.malt.server.systemd.ServiceNotifier;
+import dev.malt.server.systemd.SocketActivation;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -51,6 +53,8 @@ public final class Emperor {
 
     static final String APP_KEY = "malt.app";
     static final long SCAN_MILLIS = 1_000;
+    /** How often the apps' readiness is checked while systemd waits for READY=1 (start, reload). */
+    static final long SETTLE_CHECK_MILLIS = 100;
     static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +70,15 @@ public final class Emperor {
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean stopping;
     private boolean announcedEmpty;
+    private final ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+    /** What to tell systemd once every app has settled (is up, or has failed): READY=1, a new STATUS=, or nothing. */
+    private Notice pending = Notice.READY;
+    private boolean settleCheckRunning;
+    /** Bumped by every reload or change: a readiness answer from before it is stale. */
+    private long noticeRound;
+    private boolean reportedUnadopted;
+
+    private enum Notice { NONE, READY, STATUS }
 
     private Emperor(AppConfig config, LogSink supervisorSink) {
         this.config = config;
@@ -113,13 +126,17 @@ public final class Emperor {
             }
             Signal.handle(new Signal("TERM"), s -> stopping = true);
             Signal.handle(new Signal("INT"), s -> stopping = true);
-            Signal.handle(new Signal("HUP"), s -> post(() -> vassals.values().forEach(Vassal::reload)));
+            Signal.handle(new Signal("HUP"), s -> post(this::reloadAll));
             Signal.handle(new Signal("USR1"), s -> post(this::reopenLogs));
             LOG.info("emperor (pid {}) watching {}{}", pid, dir, tyrant ? " in tyrant mode" : "");
+            SocketActivation.current();
+            notifier.status("starting the apps in " + dir);
             while (!stopping) {
                 scan();
-                drainTasks(SCAN_MILLIS);
+                checkSettled();
+                drainTasks(pending == Notice.NONE ? SCAN_MILLIS : SETTLE_CHECK_MILLIS);
             }
+            notifier.stopping("stopping " + vassals.size() + " app(s)");
             stopAll();
             return 0;
         } catch (IOException e) {
@@ -185,6 +202,7 @@ public final class Emperor {
         announcedEmpty = files.isEmpty();
         Set<String> present = new HashSet<>();
         long now = System.nanoTime() / 1_000_000;
+        boolean changed = false;
         for (VassalFile file : files) {
             present.add(file.name());
             Vassal vassal = vassals.get(file.name());
@@ -193,9 +211,11 @@ public final class Emperor {
                 vassals.put(file.name(), vassal);
                 LOG.info("new app {} ({})", file.name(), file.path());
                 vassal.start();
+                changed = true;
             } else if (!vassal.stamp.equals(file.stamp())) {
                 LOG.info("{} changed", file.path());
                 vassal.changed(file);
+                changed = true;
             } else if (vassal.isThrottledAndDue(now)) {
                 vassal.start();
             }
@@ -204,7 +224,85 @@ public final class Emperor {
             if (!present.contains(vassal.name) && vassal.state != Vassal.State.STOPPING) {
                 LOG.info("{} is gone from {}: stopping app {}", vassal.ini.getFileName(), dir, vassal.name);
                 vassal.stop(() -> vassals.remove(vassal.name));
+                changed = true;
             }
+        }
+        if (changed) {
+            noticeRound++;
+            if (pending == Notice.NONE && notifier.enabled()) {
+                pending = Notice.STATUS;
+            }
+        }
+    }
+
+    /** SIGHUP ({@code systemctl reload}): every app reloads gracefully; systemd hears RELOADING=1, then READY=1. */
+    private void reloadAll() {
+        LOG.info("reloading every app ({})", vassals.size());
+        notifier.reloading("reloading " + vassals.size() + " app(s)");
+        vassals.values().forEach(Vassal::reload);
+        noticeRound++;
+        pending = Notice.READY;
+    }
+
+    /**
+     * Once every app is up or has failed (broken, failing to start), tells systemd: READY=1 after the start or a
+     * reload, else a new STATUS= line. An app that failed does not hold back the others, nor the service.
+     */
+    private void checkSettled() {
+        if (pending == Notice.NONE || settleCheckRunning) {
+            return;
+        }
+        settleCheckRunning = true;
+        long round = noticeRound;
+        List<CompletableFuture<Optional<String>>> checks = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Vassal vassal : vassals.values()) {
+            checks.add(vassal.settledState());
+            names.add(vassal.name);
+        }
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> post(() -> {
+            settleCheckRunning = false;
+            if (round != noticeRound || failure != null || checks.stream().anyMatch(c -> c.join().isEmpty())) {
+                return;
+            }
+            Map<String, List<String>> byState = new LinkedHashMap<>();
+            for (int i = 0; i < checks.size(); i++) {
+                byState.computeIfAbsent(checks.get(i).join().orElseThrow(), k -> new ArrayList<>()).add(names.get(i));
+            }
+            String status = describe(byState);
+            if (pending == Notice.READY) {
+                notifier.ready(status);
+                LOG.info("ready: {}", status);
+            } else {
+                notifier.status(status);
+            }
+            pending = Notice.NONE;
+            reportUnadoptedSockets();
+        }));
+    }
+
+    /** {@code 2 apps running (blog, shop); 1 broken: old}. */
+    static String describe(Map<String, List<String>> byState) {
+        if (byState.isEmpty()) {
+            return "no app enabled yet";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : byState.entrySet()) {
+            List<String> apps = entry.getValue();
+            parts.add(apps.size() + (apps.size() == 1 ? " app " : " apps ") + entry.getKey() + ": "
+                    + String.join(", ", apps));
+        }
+        return String.join("; ", parts);
+    }
+
+    private void reportUnadoptedSockets() {
+        if (reportedUnadopted) {
+            return;
+        }
+        reportedUnadopted = true;
+        for (SocketActivation.Inherited socket : SocketActivation.current().unadopted()) {
+            LOG.warn("systemd passed {}, but no enabled app has that socket or http-socket; it stays unused",
+                    socket);
         }
     }
 

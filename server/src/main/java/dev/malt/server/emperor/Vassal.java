@@ -9,6 +9,7 @@ import dev.malt.server.master.MasterEvent;
 import dev.malt.server.master.MasterOptions;
 import dev.malt.server.master.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
+import dev.malt.server.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -183,7 +184,8 @@ final class Vassal {
         if (master != null) {
             master.close();
             for (ListenSpec spec : config.sockets()) {
-                if (spec.address().isUnix()) {
+                // A socket systemd passed is the socket unit's file, there for the app's next start.
+                if (spec.address().isUnix() && !SocketActivation.current().isPassed(spec.address())) {
                     try {
                         Files.deleteIfExists(spec.address().unixPath());
                     } catch (IOException e) {
@@ -207,6 +209,18 @@ final class Vassal {
         if (sink != null) {
             sink.reopen();
         }
+    }
+
+    /**
+     * Whether the app has settled, for systemd's READY=1: "running" once every worker is ready, "failing" or
+     * "broken" when it cannot start, empty while it starts, reloads or stops.
+     */
+    CompletableFuture<Optional<String>> settledState() {
+        if (state == State.STOPPING) {
+            // stopping to restart (its sockets changed) or to go away: either way not settled yet
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return status().thenApply(s -> s.settled(config == null ? 0 : config.workers()));
     }
 
     /** The app's status: the master's own while it runs, else a line for its state and last error. */

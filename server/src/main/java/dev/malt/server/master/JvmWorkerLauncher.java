@@ -31,6 +31,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             "-Xms16m",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /** Set by systemd for the service's main process only ({@code sd_notify}, {@code sd_listen_fds}). */
+    static final List<String> SYSTEMD_VARIABLES = List.of("NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID",
+            "LISTEN_FDNAMES");
+
     public static final String WORKER_MAIN = "dev.malt.server.worker.WorkerMain";
 
     /**
@@ -86,6 +90,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         ProcessBuilder builder = new ProcessBuilder(command(slot))
                 .directory(spec.workDir().toFile())
                 .redirectErrorStream(true);
+        // systemd's variables are the master's: a worker (or its app) must not notify systemd or take sockets.
+        builder.environment().keySet().removeAll(SYSTEMD_VARIABLES);
         builder.environment().putAll(spec.environment());
         Process process = builder.start();
         try (OutputStream stdin = process.getOutputStream()) {

@@ -3,11 +3,14 @@ package dev.malt.server.master;
 import dev.malt.server.config.ListenAddress;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.net.Listeners;
+import dev.malt.server.systemd.SocketActivation;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.FileDescriptor;
 import org.slf4j.Logger;
@@ -32,8 +35,8 @@ public final class ListenSockets implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenSockets.class);
 
-    /** One bound socket. */
-    public record Bound(ListenSpec spec, Channel channel) {
+    /** One bound socket; {@code passed} when systemd handed it over (socket activation) and Malt did not bind it. */
+    public record Bound(ListenSpec spec, Channel channel, boolean passed) {
         public FileDescriptor descriptor() {
             return ((UnixChannel) channel).fd();
         }
@@ -59,6 +62,11 @@ public final class ListenSockets implements AutoCloseable {
         ListenSockets sockets = new ListenSockets();
         try {
             for (ListenSpec spec : specs) {
+                Optional<SocketActivation.Inherited> passed = SocketActivation.current().adopt(spec.address());
+                if (passed.isPresent()) {
+                    sockets.bound.add(adopt(group, spec, passed.get()));
+                    continue;
+                }
                 Bound bound = bindOne(group, spec, backlog, chmod);
                 sockets.bound.add(bound);
                 if (spec.address().isUnix() && chown.isPresent()) {
@@ -97,7 +105,40 @@ public final class ListenSockets implements AutoCloseable {
         }
         LOG.info("{} bound on {} (backlog {})", spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "uwsgi socket",
                 address, backlog);
-        return new Bound(spec, channel);
+        return new Bound(spec, channel, false);
+    }
+
+    /**
+     * Wraps a socket systemd passed (already bound and listening) instead of binding one. Its backlog, owner
+     * and mode are the socket unit's ({@code Backlog=}, {@code SocketUser=}, {@code SocketMode=}).
+     */
+    private static Bound adopt(EventLoopGroup group, ListenSpec spec, SocketActivation.Inherited passed)
+            throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .option(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        if (spec.address().isUnix()) {
+            // The one-argument constructor would mark the channel inactive, and it would never be handed out.
+            bootstrap.channelFactory(() -> new EpollServerDomainSocketChannel(passed.fd(), true));
+        } else {
+            bootstrap.channelFactory(() -> new EpollServerSocketChannel(passed.fd()));
+        }
+        Channel channel;
+        try {
+            channel = bootstrap.register().sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            SocketActivation.current().release(passed.fd());
+            throw new IOException("interrupted while adopting " + passed);
+        } catch (Exception e) {
+            SocketActivation.current().release(passed.fd());
+            throw new IOException("cannot use the socket systemd passed for " + spec.address() + " (" + passed + "): "
+                    + e.getMessage(), e);
+        }
+        LOG.info("{} on {}: socket passed by systemd ({})", spec.kind() == ListenSpec.Kind.HTTP ? "http-socket"
+                : "uwsgi socket", spec.address(), passed);
+        return new Bound(spec, channel, true);
     }
 
     private static String hint(ListenAddress address, Exception e) {
@@ -140,21 +181,30 @@ public final class ListenSockets implements AutoCloseable {
         return fds;
     }
 
-    /** Unix socket files, for {@code vacuum}. */
+    /** Unix socket files Malt bound (never systemd's), for {@code vacuum}. */
     public List<Path> unixPaths() {
         List<Path> paths = new ArrayList<>();
         for (Bound b : bound) {
-            if (b.spec().address().isUnix()) {
+            if (b.spec().address().isUnix() && !b.passed()) {
                 paths.add(b.spec().address().unixPath());
             }
         }
         return paths;
     }
 
+    /**
+     * Closes the sockets Malt bound. A socket systemd passed is only taken off the event loop: its descriptor
+     * stays open, for this app's next start (after a restart) to adopt again.
+     */
     @Override
     public void close() {
         for (Bound b : bound) {
-            b.channel().close().awaitUninterruptibly();
+            if (b.passed()) {
+                b.channel().deregister().awaitUninterruptibly();
+                SocketActivation.current().release(b.descriptor().intValue());
+            } else {
+                b.channel().close().awaitUninterruptibly();
+            }
         }
     }
 }

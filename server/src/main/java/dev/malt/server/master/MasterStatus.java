@@ -32,6 +32,21 @@ public record MasterStatus(String appName, long masterPid, String state, long st
         }
     }
 
+    /**
+     * Whether the app has settled, as systemd's READY=1 needs to know: "running" once {@code workers} workers
+     * accept, "failing" when they cannot start (it backs off), "broken" or "stopped" as reported; empty while it
+     * starts, reloads or stops.
+     */
+    public java.util.Optional<String> settled(int expectedWorkers) {
+        return switch (state) {
+            case "running" -> workers.stream().filter(WorkerStatus::accepting).count() >= expectedWorkers
+                    ? java.util.Optional.of("running") : java.util.Optional.empty();
+            case "reloading", "stopping" -> java.util.Optional.empty();
+            case "throttled" -> java.util.Optional.of("failing");
+            default -> java.util.Optional.of(state);
+        };
+    }
+
     public long totalRequests() {
         return workers.stream().mapToLong(WorkerStatus::requests).sum();
     }

@@ -5,6 +5,8 @@ import dev.malt.server.control.ControlRegistry;
 import dev.malt.server.control.ControlSocketServer;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.logging.Logging;
+import dev.malt.server.systemd.ServiceNotifier;
+import dev.malt.server.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -58,13 +60,38 @@ public final class Standalone {
             } catch (IOException e) {
                 log.warn("no control socket for 'malt reload/stop/status' ({}); signals still work", e.getMessage());
             }
-            Signal.handle(new Signal("TERM"), s -> master.post(new MasterEvent.Stop("SIGTERM")));
-            Signal.handle(new Signal("INT"), s -> master.post(new MasterEvent.Stop("SIGINT")));
-            Signal.handle(new Signal("HUP"), s -> master.post(new MasterEvent.Reload(false, "SIGHUP")));
+            ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+            ReadinessWatch readiness = new ReadinessWatch();
+            Signal.handle(new Signal("TERM"), s -> {
+                notifier.stopping("stopping (SIGTERM)");
+                master.post(new MasterEvent.Stop("SIGTERM"));
+            });
+            Signal.handle(new Signal("INT"), s -> {
+                notifier.stopping("stopping (SIGINT)");
+                master.post(new MasterEvent.Stop("SIGINT"));
+            });
+            Signal.handle(new Signal("HUP"), s -> {
+                notifier.reloading("reloading " + config.appName());
+                master.post(new MasterEvent.Reload(false, "SIGHUP"));
+                // After the post: the next status question then queues behind the reload.
+                readiness.expect();
+            });
             Signal.handle(new Signal("USR1"), s -> reopen(sink, log));
             log.info("{} started (pid {}, {} worker(s))", config.appName(), ProcessHandle.current().pid(),
                     config.workers());
-            master.stopped().join();
+            SocketActivation.current().unadopted().forEach(socket -> log.warn("systemd passed {}, but {} has no "
+                    + "socket or http-socket with that address; it stays unused", socket, config.appName()));
+            readiness.expect();
+            while (!master.stopped().isDone()) {
+                if (notifier.enabled()) {
+                    readiness.check(master, config.workers(), status -> notifier.ready(config.appName() + ": " + status));
+                }
+                try {
+                    master.stopped().get(readiness.waiting() ? 100 : 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // not stopped yet
+                }
+            }
             log.info("{} stopped", config.appName());
             return 0;
         } catch (IOException | IllegalStateException e) {
