@@ -39,6 +39,10 @@ public record WorkerIdentity(int uid, int gid, String user) {
             return Optional.empty();
         }
         if (!runningAsRoot()) {
+            if (namesThisProcess(config)) {
+                // Already that user (systemd's User= in malt@.service): nothing to drop, the same INI works as root too.
+                return Optional.empty();
+            }
             throw new RefusedException("app " + config.appName() + " sets uid/gid, which needs the master to run as "
                     + "root; remove them, or start Malt as root");
         }
@@ -46,6 +50,19 @@ public record WorkerIdentity(int uid, int gid, String user) {
         int uid = resolveUser(userSpec);
         int gid = config.gid().isPresent() ? resolveGroup(config.gid().get()) : primaryGroup(uid);
         return Optional.of(new WorkerIdentity(uid, gid, userName(uid).orElse(Integer.toString(uid))));
+    }
+
+    /** Whether uid (and gid, if set) are this process's own user and group. */
+    static boolean namesThisProcess(AppConfig config) throws RefusedException {
+        try {
+            int ownUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            int ownGid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+            boolean uidMatches = config.uid().isEmpty() || resolveUser(config.uid().get()) == ownUid;
+            boolean gidMatches = config.gid().isEmpty() || resolveGroup(config.gid().get()) == ownGid;
+            return uidMatches && gidMatches;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /**
