@@ -58,11 +58,18 @@ public final class LoggedProcess implements AutoCloseable {
      * {@code output}. {@code extraLogs} are files the process writes itself (error logs), shown on failure.
      */
     public static LoggedProcess start(String name, List<String> command, Path workDir, Path output, List<Path> extraLogs) {
+        return start(name, command, workDir, output, extraLogs, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, List, Path, Path, List)}, with {@code environment} added to this JVM's. */
+    public static LoggedProcess start(String name, List<String> command, Path workDir, Path output, List<Path> extraLogs,
+                                      java.util.Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().putAll(environment);
         Process process;
         try {
             process = builder.start();

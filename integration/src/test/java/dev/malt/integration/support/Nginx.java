@@ -92,6 +92,7 @@ public final class Nginx implements Frontend {
         private final List<String> server = new ArrayList<>();
         private final List<String> location = new ArrayList<>();
         private final List<String> upstreamServers = new ArrayList<>();
+        private java.util.function.Function<Endpoint, String> site;
 
         private Builder(Endpoint upstream) {
             this.upstream = upstream;
@@ -118,6 +119,15 @@ public final class Nginx implements Frontend {
             return this;
         }
 
+        /**
+         * An operator's whole site file instead of the generated server block: {@code site} gets the endpoint
+         * nginx must listen on and returns the file's text (a shipped example, with its listen line changed).
+         */
+        public Builder site(java.util.function.Function<Endpoint, String> site) {
+            this.site = site;
+            return this;
+        }
+
         public Nginx start() {
             Path binary = Tools.nginx();
             Path params = Tools.nginxUwsgiParams();
@@ -128,6 +138,9 @@ public final class Nginx implements Frontend {
                 // "include uwsgi_params;" in the snippet is relative to the config's directory.
                 Files.copy(params, dir.resolve("uwsgi_params"));
                 TempDirs.subdir(dir, "temp");
+                if (site != null) {
+                    Files.writeString(dir.resolve("site.conf"), site.apply(endpoint));
+                }
                 Files.writeString(dir.resolve("nginx.conf"), config(dir, endpoint, snippet));
             } catch (IOException e) {
                 TempDirs.deleteQuietly(dir);
@@ -168,6 +181,10 @@ public final class Nginx implements Frontend {
                     .append("    access_log ").append(dir.resolve("access.log")).append(" malt;\n");
             for (String temp : List.of("client_body", "uwsgi", "proxy", "fastcgi", "scgi")) {
                 c.append("    ").append(temp).append("_temp_path ").append(dir.resolve("temp/" + temp)).append(";\n");
+            }
+            if (site != null) {
+                // As sites-enabled/ is included by Debian's nginx.conf.
+                return c.append("    include ").append(dir.resolve("site.conf")).append(";\n}\n").toString();
             }
             c.append("    upstream malt {\n")
                     .append("        server ").append(upstream.nginxAddress()).append(";\n");
