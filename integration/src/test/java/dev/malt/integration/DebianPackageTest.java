@@ -255,7 +255,8 @@ class DebianPackageTest {
     private static void touchReloadUnderLoad(Nginx nginx, LoggedProcess emperor, Path ini) throws Exception {
         List<Long> before = workers();
         long linesBefore = requestLines();
-        try (Wrk wrk = Wrk.start(nginx.endpoint(), "/pid", 32, 60)) {
+        // wrk runs until stopped (600 s is only its cap): a reload on a busy machine may take a while.
+        try (Wrk wrk = Wrk.start(nginx.endpoint(), "/pid", 32, 600)) {
             Wait.until(UP, () -> requestLines() > linesBefore + 200, () -> "no load reached the app");
             Files.setLastModifiedTime(ini, FileTime.from(Instant.now()));
             Wait.until(UP, Duration.ofMillis(100), () -> {
