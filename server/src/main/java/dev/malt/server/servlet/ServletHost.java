@@ -18,6 +18,8 @@ import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
 import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
+import dev.malt.server.servlet.core.SessionStoreException;
+import dev.malt.server.servlet.session.SessionStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,8 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     /** A state dir this host made for itself (an embedded plain app without a config); removed at close. */
     private Path ownStateDir;
     private java.util.Map<String, String> localeEncodings = java.util.Map.of();
+    /** Where the app's sessions live; null: each context's memory (hosts built by tests). */
+    private SessionStores sessionStores;
 
     private ServletHost(String appName, ExecutorService ownExecutor) {
         this.appName = appName;
@@ -155,6 +159,8 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         this.localeEncodings = spec.localeEncodings();
         UserRealm realm = openRealm(spec);
+        sessionStores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
+                LoggerFactory.getLogger("malt.app." + spec.appName()));
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             List<WebApp.ContainerFeature> features = deployment.feature() == null ? List.of()
@@ -185,8 +191,17 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         contextFeatures.add(ServletHost::addDefaultServlet);
         contextFeatures.add(JspSupport::configure);
         contextFeatures.addAll(features);
-        WebApp app = new WebApp(deployed, new WebApp.Environment(appName, executor, timers, workers, this,
-                MULTIPART, contextFeatures, clock));
+        WebApp.Environment env = sessionStores == null
+                ? new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock)
+                : new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock,
+                        sessionStores, sessionStores.sweepSeconds());
+        WebApp app;
+        try {
+            app = new WebApp(deployed, env);
+        } catch (SessionStoreException e) {
+            deployed.close();
+            throw new AppLoadException(e.getMessage(), e);
+        }
         app.security().useRealm(realm);
         try {
             app.start();
@@ -334,6 +349,9 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             }
         }
         timers.shutdownNow();
+        if (sessionStores != null) {
+            sessionStores.close();
+        }
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }
