@@ -18,6 +18,8 @@ import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
 import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
+import dev.malt.server.servlet.core.SessionManager;
+import dev.malt.server.servlet.core.SessionStore;
 import dev.malt.server.servlet.core.SessionStoreException;
 import dev.malt.server.servlet.session.SessionStores;
 import org.slf4j.Logger;
@@ -66,7 +68,10 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private Path ownStateDir;
     private java.util.Map<String, String> localeEncodings = java.util.Map.of();
     /** Where the app's sessions live; null: each context's memory (hosts built by tests). */
-    private SessionStores sessionStores;
+    private SessionStore.Factory sessionStores;
+    private int sessionSweepSeconds = SessionManager.DEFAULT_SWEEP_SECONDS;
+    /** What holds the stores' connections (Redis), closed with the host. */
+    private AutoCloseable sessionResources;
 
     private ServletHost(String appName, ExecutorService ownExecutor) {
         this.appName = appName;
@@ -129,8 +134,20 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
      */
     static ServletHost start(String appName, List<DeployedApp> apps, Clock clock,
                              List<WebApp.ContainerFeature> features) throws AppLoadException {
+        return start(appName, apps, clock, features, null);
+    }
+
+    /** As above, with sessions in the stores of {@code sessionStores} (null: each context's memory). */
+    static ServletHost start(String appName, List<DeployedApp> apps, Clock clock,
+                             List<WebApp.ContainerFeature> features, SessionStores sessionStores)
+            throws AppLoadException {
         ExecutorService executor = privateExecutor();
         ServletHost host = new ServletHost(appName, executor);
+        if (sessionStores != null) {
+            host.sessionStores = sessionStores;
+            host.sessionResources = sessionStores;
+            host.sessionSweepSeconds = sessionStores.sweepSeconds();
+        }
         int started = 0;
         try {
             for (DeployedApp deployed : apps) {
@@ -159,8 +176,11 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         this.localeEncodings = spec.localeEncodings();
         UserRealm realm = openRealm(spec);
-        sessionStores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
+        SessionStores stores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
                 LoggerFactory.getLogger("malt.app." + spec.appName()));
+        sessionStores = stores;
+        sessionResources = stores;
+        sessionSweepSeconds = stores.sweepSeconds();
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             List<WebApp.ContainerFeature> features = deployment.feature() == null ? List.of()
@@ -194,7 +214,7 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         WebApp.Environment env = sessionStores == null
                 ? new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock)
                 : new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock,
-                        sessionStores, sessionStores.sweepSeconds());
+                        sessionStores, sessionSweepSeconds);
         WebApp app;
         try {
             app = new WebApp(deployed, env);
@@ -349,8 +369,12 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             }
         }
         timers.shutdownNow();
-        if (sessionStores != null) {
-            sessionStores.close();
+        if (sessionResources != null) {
+            try {
+                sessionResources.close();
+            } catch (Exception e) {
+                log.warn("closing the session store of app '" + appName + "' failed", e);
+            }
         }
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
