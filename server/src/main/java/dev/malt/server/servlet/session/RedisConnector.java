@@ -111,9 +111,12 @@ final class RedisConnector implements AutoCloseable {
     }
 
     private SessionStoreException unavailable(RedisException e) {
-        String detail = e.getMessage();
+        String detail = String.valueOf(e.getMessage());
         if (e.getCause() != null && e.getCause().getMessage() != null) {
             detail += " (" + e.getCause().getMessage() + ")";
+        }
+        while (detail.endsWith(".")) {
+            detail = detail.substring(0, detail.length() - 1);
         }
         String message = SessionMessages.redisUnavailable(appName, display, detail);
         long now = System.nanoTime();
