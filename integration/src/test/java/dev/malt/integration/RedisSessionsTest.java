@@ -29,10 +29,15 @@ class RedisSessionsTest extends SharedSessionsTest {
         return app.option("session-store", redis.url(3));
     }
 
+    @Override
     @AfterAll
-    void stopRedis() {
-        if (redis != null) {
-            redis.close();
+    void stop() {
+        try {
+            super.stop();
+        } finally {
+            if (redis != null) {
+                redis.close(); // after the app, which may still use it while it stops
+            }
         }
     }
 }

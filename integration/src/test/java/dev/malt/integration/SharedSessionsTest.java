@@ -87,6 +87,7 @@ abstract class SharedSessionsTest {
         app = BehindNginx.start(withStore(builder
                 .option("war", war.toString())
                 .option("workers", "2")
+                .option("state-dir", builder.path("state").toString()) // not /var/lib/malt: runs stay apart
                 .option("session-sweep", "1")
                 .option("touch-reload", touch.toString())
                 .option("auth-user-file", users.toString())));
@@ -219,8 +220,17 @@ abstract class SharedSessionsTest {
                 throw new UncheckedIOException(e);
             }
             return line[0] != null;
-        }, () -> "session " + id + " was never destroyed; last lines:\n" + app.malt().outputTail(30));
+        }, () -> "session " + id + " was never destroyed; events:\n" + read(events) + "\nlast lines:\n"
+                + app.malt().outputTail(30));
         return Long.parseLong(line[0].substring(line[0].lastIndexOf(' ') + 1));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(no " + file + ")";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private Map<Integer, Long> awaitTwoWorkers() {

@@ -65,6 +65,11 @@ public final class SessionManager implements AutoCloseable {
         sweeper = app.timers().scheduleWithFixedDelay(this::sweep, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
     }
 
+    /** True when sessions are shared by the app's workers (serialized into a shared store). */
+    public boolean isShared() {
+        return store.serializes();
+    }
+
     /** Where this context's sessions live, for messages. */
     public String storeDescription() {
         return store.describe();
@@ -212,6 +217,24 @@ public final class SessionManager implements AutoCloseable {
             } catch (SessionStoreException e) {
                 app.log().error(ServletMessages.sessionNotSaved(app.appName(), data.id(), e.getMessage()));
             }
+        }
+    }
+
+    /**
+     * The request's response is about to end, perhaps before the servlet returned (its Content-Length
+     * reached, a redirect): a shared store writes the session now, so that the client's next request,
+     * which may reach another worker at once, finds it. {@link #requestDone} still saves what changes
+     * after this point.
+     */
+    public void saveBeforeResponseEnds(MaltHttpSession session) {
+        SessionData data = session.data();
+        if (!store.serializes() || !data.isValid() || !(data.isDirty() || data.revision() == 0)) {
+            return;
+        }
+        try {
+            store.save(data, app.clock().millis(), true);
+        } catch (SessionStoreException e) {
+            app.log().error(ServletMessages.sessionNotSaved(app.appName(), data.id(), e.getMessage()));
         }
     }
 

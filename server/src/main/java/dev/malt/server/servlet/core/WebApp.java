@@ -599,7 +599,8 @@ public final class WebApp {
         }
         security.start();
         sessions.start();
-        if (env.workers() > 1 && (listeners.hasSessionListeners() || model.sessionConfig().timeoutMinutes() != null)) {
+        if (env.workers() > 1 && !sessions.isShared()
+                && (listeners.hasSessionListeners() || model.sessionConfig().timeoutMinutes() != null)) {
             log.warn(ServletMessages.sessionsNotShared(appName(), env.workers()));
         }
         state = State.RUNNING;

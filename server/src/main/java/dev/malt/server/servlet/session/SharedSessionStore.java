@@ -38,7 +38,13 @@ final class SharedSessionStore implements SessionStore {
     static final long TOUCH_GRANULARITY_MILLIS = 1000;
     /** How often a full store may be counted again, rather than estimated. */
     private static final long RECOUNT_MILLIS = 1000;
-    private static final int MAX_CACHED = 10_000;
+    /**
+     * The sessions kept deserialized in a worker, by the size of their records: beyond it the least used
+     * are read from the store again when their next request comes.
+     */
+    static final long MAX_CACHED_BYTES = 16L * 1024 * 1024;
+    /** What a session weighs before it was ever written, and the least any does. */
+    private static final int MIN_WEIGHT = 512;
     private static final int MAX_REPORTED = 1000;
 
     private final SessionBackend backend;
@@ -61,7 +67,8 @@ final class SharedSessionStore implements SessionStore {
         this.log = context.log();
         this.maxSessions = maxSessions;
         this.live = Caffeine.newBuilder()
-                .maximumSize(Math.min(maxSessions, MAX_CACHED))
+                .maximumWeight(MAX_CACHED_BYTES)
+                .weigher((String id, SessionData data) -> weight(data))
                 .expireAfterAccess(Duration.ofHours(1))
                 .executor(Runnable::run)
                 .build();
@@ -110,6 +117,11 @@ final class SharedSessionStore implements SessionStore {
         context.activation().didActivate(data);
         live.put(id, data);
         return data;
+    }
+
+    private static int weight(SessionData data) {
+        byte[] payload = data.storedPayload();
+        return Math.max(MIN_WEIGHT, payload == null ? 0 : payload.length);
     }
 
     private void reportCorrupt(String id, String detail) {
