@@ -176,8 +176,14 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         this.localeEncodings = spec.localeEncodings();
         UserRealm realm = openRealm(spec);
-        SessionStores stores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
-                LoggerFactory.getLogger("malt.app." + spec.appName()));
+        SessionStores stores;
+        try {
+            stores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
+                    LoggerFactory.getLogger("malt.app." + spec.appName()));
+        } catch (IllegalArgumentException e) {
+            throw new AppLoadException(ServletMessages.sessionStoreInvalid(spec.appName(), spec.sessions().store(),
+                    e.getMessage()), e);
+        }
         sessionStores = stores;
         sessionResources = stores;
         sessionSweepSeconds = stores.sweepSeconds();

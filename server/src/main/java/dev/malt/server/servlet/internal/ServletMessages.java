@@ -722,6 +722,11 @@ public final class ServletMessages {
                 + "store something that is, or set 'session-store = memory' with 'workers = 1'.";
     }
 
+    public static String sessionStoreInvalid(String appName, String store, String detail) {
+        return "App '" + appName + "': session-store = " + store + " cannot be used: " + detail
+                + ". Write e.g. redis://10.0.0.5:6379/0.";
+    }
+
     public static String sessionStoreUnavailable(String appName, String detail) {
         return "App '" + appName + "': the session store is unavailable (" + detail + ")";
     }

@@ -28,6 +28,7 @@ import java.util.function.Function;
 final class RedisConnector implements AutoCloseable {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    private static final String IO_URING_PROPERTY = "io.lettuce.core.iouring";
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPEAT_REPORT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -55,6 +56,10 @@ final class RedisConnector implements AutoCloseable {
                 + uri.getDatabase();
         this.appName = appName;
         this.log = log;
+        if (System.getProperty(IO_URING_PROPERTY) == null) {
+            // epoll, as the worker's own Netty uses; without this Lettuce warns at every start that it chose it
+            System.setProperty(IO_URING_PROPERTY, "false");
+        }
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
