@@ -723,7 +723,8 @@ public final class ServletMessages {
     }
 
     public static String sessionStoreInvalid(String appName, String store, String detail) {
-        return "App '" + appName + "': session-store = " + store + " cannot be used: " + detail
+        String shown = store.replaceAll("//[^@/]*@", "//***@"); // never a password in the log
+        return "App '" + appName + "': session-store = " + shown + " cannot be used: " + detail
                 + ". Write e.g. redis://10.0.0.5:6379/0.";
     }
 
