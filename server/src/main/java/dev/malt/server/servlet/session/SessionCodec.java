@@ -148,7 +148,7 @@ final class SessionCodec {
                 byte[] name = attribute.getKey().getBytes(StandardCharsets.UTF_8);
                 byte[] value;
                 try {
-                    value = serialize(attribute.getValue(), maxBytes - buffer.size() - name.length - 8);
+                    value = serializeAttribute(attribute.getValue(), maxBytes - buffer.size() - name.length - 8);
                 } catch (LimitReachedException e) {
                     throw tooLarge(data, attribute, buffer.size());
                 } catch (IOException | RuntimeException e) {
@@ -178,6 +178,18 @@ final class SessionCodec {
     private TooLargeException tooLarge(SessionData data, Map.Entry<String, Object> attribute, int before) {
         return new TooLargeException(SessionMessages.sessionTooLarge(appName, data.id(), maxBytes, attribute.getKey(),
                 attribute.getValue().getClass().getName(), before));
+    }
+
+    /**
+     * One attribute's bytes. A value another request changes while it is written (a
+     * ConcurrentModificationException from a collection) is tried once more before it counts as unwritable.
+     */
+    private static byte[] serializeAttribute(Object value, int room) throws IOException {
+        try {
+            return serialize(value, room);
+        } catch (RuntimeException e) {
+            return serialize(value, room);
+        }
     }
 
     private static byte[] serialize(Object value, int room) throws IOException {
