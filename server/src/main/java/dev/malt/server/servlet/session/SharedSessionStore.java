@@ -56,6 +56,7 @@ final class SharedSessionStore implements SessionStore {
     private final Cache<String, SessionData> live;
     private final SplittableRandom revisions = new SplittableRandom(new SecureRandom().nextLong());
     private final Set<String> reportedCorrupt = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedTooLarge = ConcurrentHashMap.newKeySet();
     private volatile int counted;
     private volatile long countedAt = Long.MIN_VALUE;
     private final AtomicInteger createdSinceCount = new AtomicInteger();
@@ -177,7 +178,9 @@ final class SharedSessionStore implements SessionStore {
             payload = codec.payload(session);
         } catch (SessionCodec.TooLargeException e) {
             session.markDirty();
-            log.error(e.getMessage());
+            if (reportedTooLarge.size() < MAX_REPORTED && reportedTooLarge.add(session.id())) {
+                log.error(e.getMessage()); // once per session: it fails again at every request until it shrinks
+            }
             return;
         } finally {
             context.activation().didActivate(session); // the objects live on in this worker
