@@ -201,6 +201,26 @@ public final class AppConfig {
         return keyValues("locale-encoding");
     }
 
+    /** {@code session-store}: {@code file}, {@code memory}, or a {@code redis://} or {@code rediss://} URL. */
+    public String sessionStore() {
+        return string("session-store").orElseThrow();
+    }
+
+    /** {@code max-sessions}: live sessions per context. */
+    public int maxSessions() {
+        return integer("max-sessions");
+    }
+
+    /** {@code session-max-size}: the largest serialized session, in bytes. */
+    public int sessionMaxSize() {
+        return integer("session-max-size");
+    }
+
+    /** {@code session-sweep}: seconds between looks for expired sessions. */
+    public int sessionSweepSeconds() {
+        return integer("session-sweep");
+    }
+
     public ThreadsSetting threads() {
         return ThreadsSetting.parse(string("threads").orElseThrow());
     }

@@ -98,6 +98,18 @@ public final class Option {
             "roles of the users, in Apache's AuthGroupFile format: 'role: user1 user2' per line; re-read when it"
                     + " changes");
 
+    // Sessions (issue 8: HTTP sessions shared by the workers of an app)
+    static final Option SESSION_STORE = scalar("session-store", APP, ValueType.sessionStore(), "file",
+            "where HTTP sessions live: 'file' (the state directory, shared by the app's workers), 'memory' (each"
+                    + " worker's own), or redis://[:PASSWORD@]HOST:PORT/DB (shared by several machines)");
+    static final Option MAX_SESSIONS = scalar("max-sessions", APP, ValueType.integer(1, Integer.MAX_VALUE), "100000",
+            "most live HTTP sessions per context; creating one more fails");
+    static final Option SESSION_MAX_SIZE = scalar("session-max-size", APP, ValueType.bytes(1024, 512 * 1024 * 1024),
+            "1048576", "largest serialized HTTP session in bytes (k, m allowed); a bigger one is not saved, and the"
+                    + " log names the attribute");
+    static final Option SESSION_SWEEP = scalar("session-sweep", APP, ValueType.integer(1, 3600), "60",
+            "seconds between a worker's looks for expired HTTP sessions");
+
     // Processes
     static final Option WORKERS = scalar("workers", PROCESSES, ValueType.integer(1, 1024), "1",
             "number of worker JVMs", "processes");

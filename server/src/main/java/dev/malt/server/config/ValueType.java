@@ -170,6 +170,17 @@ final class ValueType {
         });
     }
 
+    /** {@code session-store}: file, memory, or a Redis URL. */
+    static ValueType sessionStore() {
+        return new ValueType("file|memory|URL", null, false, v -> {
+            try {
+                return SessionStoreSetting.normalize(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+        });
+    }
+
     private static long parseWhole(String v, int min, int max) throws BadValue {
         if (v.isEmpty() || v.length() > 12 || !v.chars().allMatch(Character::isDigit)) {
             throw new BadValue("'" + v + "' is not a whole number; " + rangeAdvice(min, max));

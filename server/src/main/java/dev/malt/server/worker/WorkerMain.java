@@ -7,6 +7,7 @@ import dev.malt.server.logging.Logging;
 import dev.malt.server.servlet.AppLoadException;
 import dev.malt.server.servlet.ContextSpec;
 import dev.malt.server.servlet.HostSpec;
+import dev.malt.server.servlet.SessionSettings;
 import dev.malt.server.servlet.auth.UserFiles;
 import dev.malt.server.servlet.ServletHost;
 import io.netty.channel.EventLoopGroup;
@@ -171,6 +172,7 @@ public final class WorkerMain {
         }
         return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers(),
                 new UserFiles(config.authUserFile().orElse(null), config.authGroupFile().orElse(null)),
-                config.localeEncodings());
+                config.localeEncodings(), new SessionSettings(config.sessionStore(), config.maxSessions(),
+                config.sessionMaxSize(), config.sessionSweepSeconds()));
     }
 }
