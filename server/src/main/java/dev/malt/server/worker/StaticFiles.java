@@ -134,8 +134,8 @@ final class StaticFiles {
             ChannelProgressivePromise progress = exchange.channel().newProgressivePromise();
             handedOver = true; // the region owns the file from here, and closes it when released
             exchange.writeRegion(new DefaultFileRegion(file, answer.start(), answer.count()), progress);
+            exchange.finish(); // flushes: a file that fits the socket buffer is out already
             watchForStall(exchange.channel(), progress);
-            exchange.finish();
             return true;
         } finally {
             if (!handedOver) {
@@ -144,37 +144,62 @@ final class StaticFiles {
         }
     }
 
-    /** Closes the connection of a client that takes no bytes for {@code stallMillis}; a slow one may take its time. */
+    /**
+     * Closes the connection of a client that takes no bytes for {@code stallMillis}; a slow one may take its
+     * time. Only for a file still on its way after the flush, and the check is cancelled when it is out: at
+     * thousands of files a second, a timer per file left in the loop's queue would cost memory and pauses.
+     */
     private void watchForStall(Channel channel, ChannelProgressivePromise progress) {
         if (progress.isDone()) {
             return;
         }
-        long[] lastProgress = {System.nanoTime()};
-        progress.addListener(new ChannelProgressiveFutureListener() {
-            @Override
-            public void operationProgressed(ChannelProgressiveFuture future, long done, long total) {
-                lastProgress[0] = System.nanoTime(); // on the event loop, as the check below
-            }
+        StallCheck check = new StallCheck(channel, progress);
+        progress.addListener(check);
+        check.schedule(stallMillis);
+    }
 
-            @Override
-            public void operationComplete(ChannelProgressiveFuture future) {
+    /** On the event loop: the time of the last progress, and the one pending check. */
+    private final class StallCheck implements ChannelProgressiveFutureListener, Runnable {
+        private final Channel channel;
+        private final ChannelProgressivePromise progress;
+        private long lastProgress = System.nanoTime();
+        private io.netty.util.concurrent.ScheduledFuture<?> pending;
+
+        StallCheck(Channel channel, ChannelProgressivePromise progress) {
+            this.channel = channel;
+            this.progress = progress;
+        }
+
+        void schedule(long delayMillis) {
+            pending = channel.eventLoop().schedule(this, delayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void operationProgressed(ChannelProgressiveFuture future, long done, long total) {
+            lastProgress = System.nanoTime();
+        }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture future) {
+            if (pending != null) {
+                pending.cancel(false);
             }
-        });
-        Runnable[] check = new Runnable[1];
-        check[0] = () -> {
+        }
+
+        @Override
+        public void run() {
             if (progress.isDone()) {
                 return;
             }
-            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress[0]);
+            long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
             if (idle >= stallMillis) {
                 LOG.info("closing the connection from {}: it took no bytes of a static file for {} s (socket-timeout)",
                         channel.remoteAddress(), idle / 1000);
                 channel.close();
             } else {
-                channel.eventLoop().schedule(check[0], stallMillis - idle, TimeUnit.MILLISECONDS);
+                schedule(stallMillis - idle);
             }
-        };
-        channel.eventLoop().schedule(check[0], stallMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The first static-expires rule that matches the file's real path, else the first static-expires-uri one. */
