@@ -155,9 +155,22 @@ public final class ConfigLoader {
         }
         checkDeployments(config, problems);
         checkUserFiles(config, problems);
+        checkStaticMaps(config, problems);
+    }
+
+    /** static-map targets exist and can be read: a typo would otherwise send every request on to the app. */
+    private static void checkStaticMaps(AppConfig config, Problems problems) {
         for (Setting s : config.settingsOf("static-map")) {
-            problems.add(s.source(), "static-map", Messages.notImplementedYet("static-map",
-                    "Serve the directory from nginx ('location /static/ { alias /srv/app/static/; }') for now."));
+            AppConfig.StaticMap map = AppConfig.StaticMap.parse(s.value(), config.baseDir());
+            java.nio.file.Path target = map.target();
+            if (!java.nio.file.Files.exists(target)) {
+                problems.add(s.source(), "static-map", Messages.staticTargetMissing(s.value(), target));
+            } else if (!java.nio.file.Files.isReadable(target)
+                    || (java.nio.file.Files.isDirectory(target) && !java.nio.file.Files.isExecutable(target))) {
+                problems.add(s.source(), "static-map", Messages.staticTargetUnreadable(s.value(), target));
+            } else if (!java.nio.file.Files.isDirectory(target) && !java.nio.file.Files.isRegularFile(target)) {
+                problems.add(s.source(), "static-map", Messages.staticTargetNotAFile(s.value(), target));
+            }
         }
     }
 

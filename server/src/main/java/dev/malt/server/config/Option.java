@@ -89,8 +89,15 @@ public final class Option {
     static final Option LOCALE_ENCODING = list("locale-encoding", APP, ValueType.keyValue(),
             "charset that response.setLocale() picks for a locale, for apps whose web.xml maps none: LOCALE=CHARSET"
                     + " (e.g. ja=Shift_JIS)");
-    static final Option STATIC_MAP = list("static-map", APP, ValueType.mountPoint(),
-            "serve files of a directory at a URL path: /URL=DIR");
+    // Static files (issue #8, static-files area): served by the worker's event loop, before the app
+    static final Option STATIC_MAP = list("static-map", APP, ValueType.staticMap(),
+            "serve the files of a directory at a URL path, before the app: /URL=DIR (or /URL=FILE); repeatable,"
+                    + " the first mapping with the file wins, a request without one goes on to the app");
+    static final Option STATIC_EXPIRES = list("static-expires", APP, ValueType.expiresRule(),
+            "add Expires and Cache-Control: max-age=SECONDS to static-map files whose path matches REGEX:"
+                    + " 'REGEX SECONDS' (repeatable, the first match wins)");
+    static final Option STATIC_EXPIRES_URI = list("static-expires-uri", APP, ValueType.expiresRule(),
+            "like static-expires, matching the request URI instead of the file's path: 'REGEX SECONDS'");
     static final Option AUTH_USER_FILE = scalar("auth-user-file", APP, ValueType.text("FILE"), null,
             "users and password hashes for the apps' BASIC and FORM logins, in htpasswd format ('htpasswd -B');"
                     + " re-read when it changes");

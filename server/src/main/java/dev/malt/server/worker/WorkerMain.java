@@ -87,6 +87,16 @@ public final class WorkerMain {
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
                     () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            StaticFiles statics;
+            try {
+                statics = StaticFiles.from(config);
+            } catch (IOException e) {
+                String message = "a static-map target cannot be used: " + e
+                        + " (it was there when the configuration was loaded; create it again or fix the path)";
+                LOG.error("cannot load the app: {}", message);
+                control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, message));
+                return EXIT_BOOT_FAILURE;
+            }
             ExecutorService appThreads = WorkerServer.appExecutor(settings());
             try {
                 host = ServletHost.start(hostSpec(config), appThreads);
@@ -97,7 +107,7 @@ public final class WorkerMain {
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
-            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle, appThreads);
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle, appThreads, statics);
             control.send(ControlMessage.of(ControlMessage.READY));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
