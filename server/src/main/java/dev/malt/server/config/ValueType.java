@@ -170,6 +170,20 @@ final class ValueType {
         });
     }
 
+    /**
+     * A value checked (and normalized) by the code that uses it; its {@link IllegalArgumentException} message
+     * becomes the error.
+     */
+    static ValueType checked(String label, java.util.function.UnaryOperator<String> check) {
+        return new ValueType(label, null, false, v -> {
+            try {
+                return check.apply(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+        });
+    }
+
     private static long parseWhole(String v, int min, int max) throws BadValue {
         if (v.isEmpty() || v.length() > 12 || !v.chars().allMatch(Character::isDigit)) {
             throw new BadValue("'" + v + "' is not a whole number; " + rangeAdvice(min, max));
