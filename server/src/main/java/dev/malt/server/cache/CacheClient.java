@@ -65,7 +65,8 @@ final class CacheClient implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Object connecting = new Object();
     private volatile Connection connection;
-    private volatile long retryAt = Long.MIN_VALUE;
+    /** No connection attempt before this time (nanoTime); a failed one pushes it {@link #RETRY_MILLIS} on. */
+    private volatile long retryAt = System.nanoTime();
     private volatile long loggedAt = Long.MIN_VALUE;
     private volatile boolean closed;
 

@@ -50,6 +50,11 @@ public final class WorkerCache implements AutoCloseable {
                 controlSocket.resolveSibling(MasterCache.SOCKET_NAME)));
     }
 
+    /** For tests: the cache of these settings, on {@code socket}. */
+    static WorkerCache of(CacheSettings settings, Set<String> sessionCookies, Path socket) {
+        return new WorkerCache(settings, sessionCookies, socket);
+    }
+
     /** {@code app} with the cache in front. */
     public ExchangeHandler wrap(ExchangeHandler app) {
         return new CachingHandler(app, rules, client, settings.store().maxItemBytes(), CacheClock.SYSTEM);
