@@ -49,6 +49,18 @@ final class RedisStore implements CacheStore {
     private static final String UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
 
+    static {
+        // Malt's sockets use epoll; without this lettuce warns at every client that io_uring is there too
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+        // lettuce logs each reconnect attempt; the cache itself says at most once a minute that Redis is away
+        if (LoggerFactory.getLogger("io.lettuce") instanceof ch.qos.logback.classic.Logger lettuce
+                && lettuce.getLevel() == null) {
+            lettuce.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
     /** One set of lettuce threads for every master of this JVM (the emperor runs many). */
     private static ClientResources resources;
 
@@ -244,10 +256,6 @@ final class RedisStore implements CacheStore {
     @Override
     public void close() {
         closed = true;
-        StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c != null) {
-            c.closeAsync();
-        }
         client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
 
