@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * /session                           creates an HTTP session (a JSESSIONID cookie)
  * /whoami                            echoes the Authorization and Cookie headers
  * /lang                              hello in the request's Accept-Language (en, fr, de), Vary: Accept-Language
- * /public?max-age=N                  Cache-Control: public, max-age=N
+ * /public?max-age=N[&amp;cookie][&amp;lang] Cache-Control: public, max-age=N and an ETag; with cookie a Set-Cookie
+ *                                    too, with lang Vary: Accept-Language and hello or bonjour
  * </pre>
  * The counter file's lines are {@code PID SEQUENCE URI}.
  */
@@ -80,7 +81,16 @@ public class CacheDemoServlet extends HttpServlet {
             case "/public" -> {
                 String maxAge = request.getParameter("max-age");
                 response.setHeader("Cache-Control", "public, max-age=" + (maxAge == null ? "60" : maxAge));
-                text(response, "public page generation " + generation + "\n");
+                response.setHeader("ETag", "\"" + generation + "\"");
+                if (request.getParameter("cookie") != null) {
+                    response.addHeader("Set-Cookie", "visitor=" + generation + "; Path=/");
+                }
+                String hello = "";
+                if (request.getParameter("lang") != null) {
+                    response.setHeader("Vary", "Accept-Language");
+                    hello = request.getLocale().getLanguage().equals("fr") ? "bonjour " : "hello ";
+                }
+                text(response, hello + "public page generation " + generation + "\n");
             }
             default -> {
                 response.setStatus(404);
