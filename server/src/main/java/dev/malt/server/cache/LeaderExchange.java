@@ -175,6 +175,9 @@ final class LeaderExchange implements GatewayExchange, ResponseChannel {
         if (capturing && contentLength > 0) {
             body = new byte[(int) contentLength];
         }
+        if (!capturing) {
+            notStorable();
+        }
         out.writeHead(status, reason, headers, contentLength);
     }
 
@@ -213,8 +216,9 @@ final class LeaderExchange implements GatewayExchange, ResponseChannel {
                 }
                 length += (int) count;
             }
-        } else if (count > Integer.MAX_VALUE) {
+        } else if (count > Integer.MAX_VALUE && capturing) {
             capturing = false;
+            notStorable();
         }
         out.writeFile(file, position, count);
     }
@@ -225,6 +229,7 @@ final class LeaderExchange implements GatewayExchange, ResponseChannel {
         if (needed > maxItemBytes - headBytes) {
             capturing = false;
             body = EMPTY;
+            notStorable();
             return false;
         }
         if (needed > body.length) {
@@ -268,8 +273,9 @@ final class LeaderExchange implements GatewayExchange, ResponseChannel {
 
     @Override
     public void setTrailers(Map<String, String> trailers) {
-        if (trailers != null && !trailers.isEmpty()) {
+        if (trailers != null && !trailers.isEmpty() && capturing) {
             capturing = false; // an entry cannot give other clients trailer fields
+            notStorable();
         }
         out.setTrailers(trailers);
     }
@@ -287,6 +293,17 @@ final class LeaderExchange implements GatewayExchange, ResponseChannel {
     @Override
     public void whenReady(Runnable callback) {
         out.whenReady(callback);
+    }
+
+    /**
+     * Known early that this response will not be stored: the requests waiting for it are let go now, not when
+     * a large or slow response finally ends.
+     */
+    private void notStorable() {
+        if (settled.compareAndSet(false, true)) {
+            client.abandon(lead, CacheProtocol.UNCACHEABLE);
+        }
+        body = EMPTY;
     }
 
     /** Once: STORE a finished, storable response; otherwise ABANDON (not storable, or failed). */

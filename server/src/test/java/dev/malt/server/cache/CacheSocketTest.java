@@ -189,6 +189,39 @@ class CacheSocketTest {
     }
 
     @Test
+    void requestsWaitingForAResponseThatMayNotBeStoredGoOnAsSoonAsItsHeadSaysSo() throws Exception {
+        master();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        WorkerCache cache = WorkerCache.of(settings(), Set.of(), dir.resolve(MasterCache.SOCKET_NAME));
+        open.add(cache);
+        ExchangeHandler cookies = cache.wrap(exchange -> {
+            int run = runs.incrementAndGet();
+            exchange.detach();
+            exchange.response().writeHead(200, null, List.of(Map.entry("Set-Cookie", "visitor=" + run)), -1);
+            if (run == 1) {
+                release.get(10, TimeUnit.SECONDS); // the first one takes its time after the head
+            }
+            exchange.response().finish();
+        });
+        FakeExchange first = FakeExchange.request("GET", "/cookie");
+        Thread slow = new Thread(() -> {
+            try {
+                cookies.handle(first);
+            } catch (Exception e) {
+                first.abort(e);
+            }
+        });
+        slow.start();
+        awaitTrue(() -> runs.get() == 1, "the first request runs");
+        FakeExchange second = run(cookies, FakeExchange.request("GET", "/cookie"));
+        assertEquals("visitor=2", second.header("Set-Cookie"), "ran the app itself, before the first ended");
+        assertFalse(first.ended.isDone());
+        release.complete(null);
+        slow.join(10_000);
+        assertEquals("visitor=1", first.ended.get(10, TimeUnit.SECONDS).header("Set-Cookie"));
+    }
+
+    @Test
     void withoutAReachableMasterRequestsGoToTheAppUncached() throws Exception {
         ExchangeHandler worker = worker(); // no master listens
         assertEquals("run 1", run(worker, FakeExchange.request("GET", "/page")).text());
