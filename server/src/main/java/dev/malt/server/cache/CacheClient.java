@@ -213,11 +213,6 @@ final class CacheClient implements AutoCloseable {
         }
     }
 
-    /** Connections open now, busy or idle. */
-    int connections() {
-        return connections.get();
-    }
-
     @Override
     public void close() {
         closed = true;

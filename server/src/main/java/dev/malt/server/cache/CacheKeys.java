@@ -51,12 +51,6 @@ final class CacheKeys {
         return key.toString();
     }
 
-    /** The URI of an entry or vary key: what {@code malt cache purge NAME PREFIX} matches. */
-    static String uriOf(String key) {
-        int end = key.indexOf('\n');
-        return end < 0 ? key.substring(1) : key.substring(1, end);
-    }
-
     /** Whether a store key belongs to a URI that starts with {@code uriPrefix}. */
     static boolean underPrefix(String key, String uriPrefix) {
         char kind = key.isEmpty() ? 0 : key.charAt(0);

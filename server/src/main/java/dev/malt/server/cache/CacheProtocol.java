@@ -6,8 +6,9 @@ import io.netty.handler.codec.LengthFieldPrepender;
 
 /**
  * The binary protocol between a worker and its master's cache, on a unix socket in the master's runtime
- * directory. Every frame is an int length, then a type byte and an int request id; a worker numbers its requests
- * and several are in flight on one connection.
+ * directory. Every frame is an int length, then a type byte and an int request id. A worker keeps a few
+ * connections and uses each for one request at a time; a LEAD's STORE or ABANDON comes on the connection that got
+ * the LEAD.
  *
  * <pre>
  * worker → master

@@ -167,10 +167,6 @@ final class CacheService {
         this.sharedLocks = store.shared() && settings.lockTimeoutMillis() > 0;
     }
 
-    CacheStore store() {
-        return store;
-    }
-
     // ---- requests from workers -----------------------------------------------------------------
 
     void lookup(Lookup lookup) {

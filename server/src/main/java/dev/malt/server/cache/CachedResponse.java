@@ -3,7 +3,6 @@ package dev.malt.server.cache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +100,5 @@ record CachedResponse(long storedAtMillis, long expiresAtMillis, int status, Str
             }
         }
         return null;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
