@@ -234,7 +234,8 @@ final class CacheClient implements AutoCloseable {
                 channel.connect(UnixDomainSocketAddress.of(socket));
                 channel.configureBlocking(false);
                 selector = Selector.open();
-                key = channel.register(selector, 0);
+                // always interested in reading: no epoll_ctl per lookup, only one epoll_wait
+                key = channel.register(selector, SelectionKey.OP_READ);
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
@@ -256,6 +257,7 @@ final class CacheClient implements AutoCloseable {
         ByteBuf readFrame(int maxFrame, long deadline) throws IOException {
             ByteBuffer buffer = in;
             buffer.clear();
+            await(SelectionKey.OP_READ, deadline); // the answer is not there yet: wait before the first read
             fill(buffer, 4, deadline);
             int length = buffer.getInt(0);
             if (length < 5 || length > maxFrame) {
@@ -288,10 +290,14 @@ final class CacheClient implements AutoCloseable {
             if (left <= 0) {
                 throw new SocketTimeoutException("timed out");
             }
-            key.interestOps(ops);
+            if (ops != SelectionKey.OP_READ) {
+                key.interestOps(ops);
+            }
             selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             selector.selectedKeys().clear();
-            key.interestOps(0);
+            if (ops != SelectionKey.OP_READ) {
+                key.interestOps(SelectionKey.OP_READ);
+            }
         }
 
         void close() {
