@@ -42,6 +42,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals(CollectStaticCli.COMMAND)) {
             return new CommandLine(new CollectStaticCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length > 0 && args[0].equals("cache")) {
+            return new CommandLine(new CacheCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandSpec spec = commandSpec(collector);
         CommandLine commandLine = new CommandLine(spec);
         commandLine.setUsageHelpWidth(100);
@@ -136,6 +139,7 @@ public final class Main {
                         "malt --emperor [DIR] [--emperor-tyrant] [--emperor-logdir DIR] [--stats ADDR]",
                         "malt reload|chain-reload|stop|status|reopen-logs [NAME | --ini FILE | --pidfile FILE]",
                         "malt collectstatic --ini FILE --to DIR",
+                        "malt cache purge NAME [PREFIX]",
                         "malt --help | --version");
         spec.addPositional(PositionalParamSpec.builder()
                 .paramLabel("FILE.ini")

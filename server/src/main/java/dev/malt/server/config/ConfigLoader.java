@@ -156,6 +156,7 @@ public final class ConfigLoader {
         checkDeployments(config, problems);
         checkUserFiles(config, problems);
         checkStaticMaps(config, problems);
+        checkCache(config, problems);
     }
 
     /** static-map targets exist and can be read: a typo would otherwise send every request on to the app. */
@@ -219,6 +220,19 @@ public final class ConfigLoader {
                 problems.add(last.source(), option, Messages.userFileMissing(option, written, file,
                         java.nio.file.Files.isDirectory(file)));
             }
+        }
+    }
+
+    /** An entry may not be larger than the whole cache. */
+    private static void checkCache(AppConfig config, Problems problems) {
+        long size = Long.parseLong(config.string("cache-size").orElseThrow());
+        if (config.integer("cache-max-item-size") > size) {
+            String option = config.isSet("cache-max-item-size") ? "cache-max-item-size" : "cache-size";
+            List<Setting> set = config.settingsOf(option);
+            Source where = set.isEmpty() ? Source.COMMAND_LINE : set.get(set.size() - 1).source();
+            problems.add(where, option, Messages.badValue(option, "cache-max-item-size ("
+                    + config.integer("cache-max-item-size") + " bytes) is larger than cache-size (" + size
+                    + " bytes); make the cache larger or the item size smaller"));
         }
     }
 

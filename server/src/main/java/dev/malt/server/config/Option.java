@@ -117,6 +117,28 @@ public final class Option {
     static final Option SESSION_SWEEP = scalar("session-sweep", APP, ValueType.integer(1, 3600), "60",
             "seconds between a worker's looks for expired HTTP sessions");
 
+    // Response cache (issue #8, the cache's options; dev.malt.server.cache reads them)
+    static final Option CACHE_ROUTE = list("cache-route", APP,
+            ValueType.checked("REGEX TTL", dev.malt.server.cache.CacheRoute::normalize),
+            "cache GET/HEAD responses whose REQUEST_URI matches REGEX for TTL seconds, shared by all workers; first"
+                    + " match wins; add ignore-cookies / ignore-authorization to serve such requests from it too");
+    static final Option CACHE_HONOR_CACHE_CONTROL = scalar("cache-honor-cache-control", APP, ValueType.flag(), "false",
+            "let the app's Cache-Control s-maxage/max-age set the TTL, and opt in URIs that no cache-route covers");
+    static final Option CACHE_STATUSES = scalar("cache-statuses", APP,
+            ValueType.checked("STATUS[,STATUS...]", dev.malt.server.cache.CacheSettings::normalizeStatuses), "200",
+            "response statuses the cache may store, e.g. 200,301,404");
+    static final Option CACHE_SIZE = scalar("cache-size", APP, ValueType.bytes(64 * 1024, Integer.MAX_VALUE),
+            "67108864", "most bytes the app's cache keeps in its master (64m); the least recently used go first");
+    static final Option CACHE_MAX_ITEM_SIZE = scalar("cache-max-item-size", APP,
+            ValueType.bytes(1024, Integer.MAX_VALUE), "1048576", "a larger response (head and body) is not cached (1m)");
+    static final Option CACHE_LOCK_TIMEOUT = scalar("cache-lock-timeout", APP, ValueType.integer(0, 3600), "5",
+            "seconds requests for an entry being filled wait for it before they go to the app themselves; 0 = no wait");
+    static final Option CACHE_MAX_WAITERS = scalar("cache-max-waiters", APP, ValueType.integer(1, 1_000_000),
+            "10000", "requests that may wait for entries being filled at once; more go to the app uncached");
+    static final Option CACHE_BACKEND = scalar("cache-backend", APP,
+            ValueType.checked("memory|redis://HOST:PORT/DB", dev.malt.server.cache.CacheSettings::normalizeBackend),
+            "memory", "where cached responses live: memory (in the master) or a Redis shared with other hosts");
+
     // Processes
     static final Option WORKERS = scalar("workers", PROCESSES, ValueType.integer(1, 1024), "1",
             "number of worker JVMs", "processes");

@@ -184,6 +184,20 @@ final class ValueType {
     }
 
     /**
+     * A value checked (and normalized) by the code that uses it; its {@link IllegalArgumentException} message
+     * becomes the error.
+     */
+    static ValueType checked(String label, java.util.function.UnaryOperator<String> check) {
+        return new ValueType(label, null, false, v -> {
+            try {
+                return check.apply(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+        });
+    }
+
+    /**
      * {@code /url-path=target} for static-map: the URL path is what requests are matched against, so it may
      * not hold what no request path can (dot segments, backslashes, control characters).
      */
@@ -221,6 +235,12 @@ final class ValueType {
             }
             long n = checkRange(parseWhole(seconds, 0, MAX_EXPIRES_SECONDS), 0, MAX_EXPIRES_SECONDS);
             return regex + " " + n;
+        });
+    }
+
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
         });
     }
 

@@ -248,6 +248,21 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         return appName;
     }
 
+    /**
+     * The session cookie names of every context, as their apps configured them by now: what the response cache
+     * treats as a session (a request carrying one is not served from the cache).
+     */
+    public java.util.Set<String> sessionCookieNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (WebApp app : contexts) {
+            String name = app.context().getSessionCookieConfig().getName();
+            if (name != null && !name.isBlank()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
     /** Requests handled so far. */
     public long requestCount() {
         return requests.sum();

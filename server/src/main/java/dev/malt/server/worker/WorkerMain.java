@@ -81,6 +81,7 @@ public final class WorkerMain {
         ControlConnection control = null;
         ServletHost host = null;
         WorkerServer server = null;
+        dev.malt.server.cache.WorkerCache cache = null;
         try {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
             Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
@@ -107,7 +108,11 @@ public final class WorkerMain {
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
-            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle, appThreads, statics);
+            cache = dev.malt.server.cache.WorkerCache.open(config, controlSocket, host.sessionCookieNames())
+                    .orElse(null);
+            ServletHost app = host;
+            ExchangeHandler handler = cache != null ? cache.wrap(app::handle) : app::handle;
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics);
             control.send(ControlMessage.of(ControlMessage.READY));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
@@ -134,6 +139,9 @@ public final class WorkerMain {
         } finally {
             if (server != null) {
                 server.close();
+            }
+            if (cache != null) {
+                cache.close();
             }
             if (host != null) {
                 host.close();
