@@ -238,12 +238,6 @@ final class ValueType {
         });
     }
 
-            } catch (IllegalArgumentException e) {
-                throw new BadValue(e.getMessage());
-            }
-        });
-    }
-
     private static long parseWhole(String v, int min, int max) throws BadValue {
         if (v.isEmpty() || v.length() > 12 || !v.chars().allMatch(Character::isDigit)) {
             throw new BadValue("'" + v + "' is not a whole number; " + rangeAdvice(min, max));
