@@ -73,6 +73,7 @@ class SampleAppTest {
             Path enabled = TempDirs.subdir(layout, "apps-enabled");
             Path jarDir = TempDirs.subdir(TempDirs.subdir(layout, "samples"), "target");
             Files.createSymbolicLink(jarDir.resolve("malt-samples.jar"), Tools.samplesJar());
+            Files.createSymbolicLink(layout.resolve("samples/static"), Tools.repoRoot().resolve("samples/static"));
             String copy = SOCKET.matcher(ini).replaceAll("socket = " + uwsgi.iniValue());
             copy = HTTP_SOCKET.matcher(copy).replaceAll("http-socket = " + http.iniValue());
             Files.writeString(available.resolve("hello.ini"), copy, StandardCharsets.UTF_8);
@@ -81,9 +82,12 @@ class SampleAppTest {
 
             try (MaltProcess malt = MaltProcess.builder("hello").ini(link).readyOn(uwsgi, false).start()) {
                 assertHello(RawHttp.get("/").send(http), "the http-socket");
+                assertStaticCss(RawHttp.get("/static/hello.css").send(http), "the http-socket");
                 try (Frontend nginx = Nginx.to(uwsgi).start(); Frontend apache = Apache.to(uwsgi).start()) {
                     assertHello(RawHttp.get("/").send(nginx.endpoint()), "nginx");
                     assertHello(RawHttp.get("/").send(apache.endpoint()), "Apache");
+                    assertStaticCss(RawHttp.get("/static/hello.css").send(nginx.endpoint()), "nginx");
+                    assertStaticCss(RawHttp.get("/static/hello.css").send(apache.endpoint()), "Apache");
                 }
 
                 assertEquals(0, malt.stop(), "exit code after SIGTERM");
@@ -128,6 +132,14 @@ class SampleAppTest {
         assertEquals(200, response.status(), () -> "via " + via + ":\n" + response);
         assertEquals("Hello from Malt!\n", response.text(), "via " + via);
         assertTrue(response.header("Content-Type").startsWith("text/plain"), () -> "via " + via + ":\n" + response);
+    }
+
+    /** hello.ini's static-map: the sample stylesheet, from the worker, with static-expires' caching headers. */
+    private static void assertStaticCss(HttpResponse response, String via) {
+        assertEquals(200, response.status(), () -> "via " + via + ":\n" + response);
+        assertTrue(response.text().contains("font-family"), () -> "via " + via + ":\n" + response);
+        assertEquals("text/css", response.header("Content-Type"), () -> "via " + via + ":\n" + response);
+        assertEquals("max-age=3600", response.header("Cache-Control"), () -> "via " + via + ":\n" + response);
     }
 
     private static List<String> values(Pattern pattern, String ini) {

@@ -59,6 +59,36 @@ final class ControlCli implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Target found = find(command, pidfile, ini, name, err);
+        if (found == null) {
+            return 1;
+        }
+        ControlRegistry.Entry target = found.entry();
+        String app = found.app();
+        String answer;
+        try {
+            answer = ControlClient.send(target.socket(), command, app);
+        } catch (IOException e) {
+            err.println("malt " + command + ": cannot reach " + target.name() + " (pid " + target.pid() + ") at "
+                    + target.socket() + ": " + e.getMessage());
+            return 1;
+        }
+        if (answer.startsWith("error: ")) {
+            err.println("malt " + command + ": " + answer.substring(7));
+            return 1;
+        }
+        out.println("status".equals(command) && !json ? StatusTable.render(answer) : answer);
+        return 0;
+    }
+
+    /**
+     * The running process to talk to, and the app name to send it (for an emperor); null after printing why
+     * there is none.
+     */
+    record Target(ControlRegistry.Entry entry, String app) {
+    }
+
+    static Target find(String command, Path pidfile, Path ini, String name, PrintWriter err) {
         ControlRegistry registry = ControlRegistry.standard();
         List<ControlRegistry.Entry> live = registry.live();
         ControlRegistry.Entry target;
@@ -88,25 +118,12 @@ final class ControlCli implements Callable<Integer> {
             }
         } catch (IOException | NumberFormatException e) {
             err.println("malt " + command + ": cannot read pidfile " + pidfile + ": " + e.getMessage());
-            return 1;
+            return null;
         } catch (IllegalArgumentException e) {
             err.println("malt " + command + ": " + e.getMessage());
-            return 1;
+            return null;
         }
-        String answer;
-        try {
-            answer = ControlClient.send(target.socket(), command, app);
-        } catch (IOException e) {
-            err.println("malt " + command + ": cannot reach " + target.name() + " (pid " + target.pid() + ") at "
-                    + target.socket() + ": " + e.getMessage());
-            return 1;
-        }
-        if (answer.startsWith("error: ")) {
-            err.println("malt " + command + ": " + answer.substring(7));
-            return 1;
-        }
-        out.println("status".equals(command) && !json ? StatusTable.render(answer) : answer);
-        return 0;
+        return new Target(target, app);
     }
 
     private static String realPath(Path file) {

@@ -39,6 +39,12 @@ public final class Main {
             control.getCommandSpec().usageMessage().description(ControlCli.description(args[0]));
             return control.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length > 0 && args[0].equals(CollectStaticCli.COMMAND)) {
+            return new CommandLine(new CollectStaticCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("cache")) {
+            return new CommandLine(new CacheCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandSpec spec = commandSpec(collector);
         CommandLine commandLine = new CommandLine(spec);
         commandLine.setUsageHelpWidth(100);
@@ -132,6 +138,8 @@ public final class Main {
                 .customSynopsis("malt --ini FILE [--option VALUE]...", "malt FILE.ini [--option VALUE]...",
                         "malt --emperor [DIR] [--emperor-tyrant] [--emperor-logdir DIR] [--stats ADDR]",
                         "malt reload|chain-reload|stop|status|reopen-logs [NAME | --ini FILE | --pidfile FILE]",
+                        "malt collectstatic --ini FILE --to DIR",
+                        "malt cache purge NAME [PREFIX]",
                         "malt --help | --version");
         spec.addPositional(PositionalParamSpec.builder()
                 .paramLabel("FILE.ini")

@@ -100,6 +100,7 @@ public final class Apache implements Frontend {
     public static final class Builder {
         private final Endpoint upstream;
         private final List<String> vhost = new ArrayList<>();
+        private final List<String[]> extraModules = new ArrayList<>();
 
         private Builder(Endpoint upstream) {
             this.upstream = upstream;
@@ -108,6 +109,12 @@ public final class Apache implements Frontend {
         /** A directive for the virtual host, e.g. {@code SetEnv UWSGI_SCHEME https}. */
         public Builder vhost(String directive) {
             vhost.add(directive);
+            return this;
+        }
+
+        /** A module to load beyond the usual ones, e.g. {@code module("rewrite_module", "mod_rewrite.so")}. */
+        public Builder module(String name, String file) {
+            extraModules.add(new String[] {name, file});
             return this;
         }
 
@@ -146,7 +153,9 @@ public final class Apache implements Frontend {
                     .append("PidFile \"").append(dir.resolve("httpd.pid")).append("\"\n")
                     .append("Listen ").append(endpoint.host()).append(':').append(endpoint.port()).append('\n')
                     .append("ServerName 127.0.0.1\n");
-            for (String[] module : MODULES) {
+            List<String[]> modulesToLoad = new ArrayList<>(MODULES);
+            modulesToLoad.addAll(extraModules);
+            for (String[] module : modulesToLoad) {
                 c.append("<IfModule !").append(module[0]).append(">\n")
                         .append("    LoadModule ").append(module[0]).append(" \"").append(modules.resolve(module[1])).append("\"\n")
                         .append("</IfModule>\n");

@@ -50,8 +50,7 @@ public final class MaltProcess implements AutoCloseable {
     }
 
     /**
-     * An app that deploys {@code war} at {@code /} ({@code war = FILE}), with one worker: sessions live in
-     * that worker's memory until they are shared across workers.
+     * An app that deploys {@code war} at {@code /} ({@code war = FILE}), with one worker.
      */
     public static Builder war(String name, Path war) {
         return builder(name).option("war", war.toString()).option("workers", "1");

@@ -89,6 +89,7 @@ public final class Nginx implements Frontend {
     /** Extra directives for the server block and for the location that includes the snippet. */
     public static final class Builder {
         private final Endpoint upstream;
+        private final List<String> http = new ArrayList<>();
         private final List<String> server = new ArrayList<>();
         private final List<String> location = new ArrayList<>();
         private final List<String> upstreamServers = new ArrayList<>();
@@ -96,6 +97,12 @@ public final class Nginx implements Frontend {
 
         private Builder(Endpoint upstream) {
             this.upstream = upstream;
+        }
+
+        /** A directive for the {@code http} block, e.g. {@code uwsgi_cache_path ...;}. */
+        public Builder http(String directive) {
+            http.add(directive);
+            return this;
         }
 
         /** A directive for the {@code server} block, e.g. {@code large_client_header_buffers 4 32k;}. */
@@ -181,6 +188,9 @@ public final class Nginx implements Frontend {
                     .append("    access_log ").append(dir.resolve("access.log")).append(" malt;\n");
             for (String temp : List.of("client_body", "uwsgi", "proxy", "fastcgi", "scgi")) {
                 c.append("    ").append(temp).append("_temp_path ").append(dir.resolve("temp/" + temp)).append(";\n");
+            }
+            for (String d : http) {
+                c.append("    ").append(d).append('\n');
             }
             if (site != null) {
                 // As sites-enabled/ is included by Debian's nginx.conf.

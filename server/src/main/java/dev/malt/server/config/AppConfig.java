@@ -144,6 +144,45 @@ public final class AppConfig {
     }
 
     /**
+     * A {@code static-map = /URL=TARGET}: files of a directory (or one file) served at a URL path.
+     *
+     * @param prefix the URL path as written, e.g. {@code /static} or {@code /static/}
+     * @param target the directory or file, absolute
+     */
+    public record StaticMap(String prefix, Path target) {
+
+        static StaticMap parse(String value, Path baseDir) {
+            int eq = value.indexOf('=');
+            return new StaticMap(value.substring(0, eq).strip(), baseDir.resolve(value.substring(eq + 1).strip()).normalize());
+        }
+    }
+
+    /** {@code static-map} values in order: the first mapping that has the file serves it. */
+    public List<StaticMap> staticMaps() {
+        return list("static-map").stream().map(v -> StaticMap.parse(v, baseDir())).toList();
+    }
+
+    /** A {@code static-expires} rule: files (or URIs) matching {@code pattern} may be cached {@code seconds}. */
+    public record ExpiresRule(java.util.regex.Pattern pattern, int seconds) {
+
+        static ExpiresRule parse(String normalized) {
+            int space = normalized.lastIndexOf(' ');
+            return new ExpiresRule(java.util.regex.Pattern.compile(normalized.substring(0, space)),
+                    Integer.parseInt(normalized.substring(space + 1)));
+        }
+    }
+
+    /** {@code static-expires}: rules on the served file's real path, in order. */
+    public List<ExpiresRule> staticExpires() {
+        return list("static-expires").stream().map(ExpiresRule::parse).toList();
+    }
+
+    /** {@code static-expires-uri}: rules on the request URI, in order. */
+    public List<ExpiresRule> staticExpiresUri() {
+        return list("static-expires-uri").stream().map(ExpiresRule::parse).toList();
+    }
+
+    /**
      * Where the app keeps files that outlive a worker (unpacked WARs): {@code state-dir}; else
      * {@code /var/lib/malt/NAME} when it exists or can be created; else {@code .malt/NAME} beside the INI
      * file (or in the app's directory without one).
@@ -199,6 +238,26 @@ public final class AppConfig {
     /** {@code locale-encoding} values: locale (as {@code ja} or {@code ja_JP}) to charset. */
     public Map<String, String> localeEncodings() {
         return keyValues("locale-encoding");
+    }
+
+    /** {@code session-store}: {@code file}, {@code memory}, or a {@code redis://} or {@code rediss://} URL. */
+    public String sessionStore() {
+        return string("session-store").orElseThrow();
+    }
+
+    /** {@code max-sessions}: live sessions per context. */
+    public int maxSessions() {
+        return integer("max-sessions");
+    }
+
+    /** {@code session-max-size}: the largest serialized session, in bytes. */
+    public int sessionMaxSize() {
+        return integer("session-max-size");
+    }
+
+    /** {@code session-sweep}: seconds between looks for expired sessions. */
+    public int sessionSweepSeconds() {
+        return integer("session-sweep");
     }
 
     public ThreadsSetting threads() {

@@ -155,9 +155,23 @@ public final class ConfigLoader {
         }
         checkDeployments(config, problems);
         checkUserFiles(config, problems);
+        checkStaticMaps(config, problems);
+        checkCache(config, problems);
+    }
+
+    /** static-map targets exist and can be read: a typo would otherwise send every request on to the app. */
+    private static void checkStaticMaps(AppConfig config, Problems problems) {
         for (Setting s : config.settingsOf("static-map")) {
-            problems.add(s.source(), "static-map", Messages.notImplementedYet("static-map",
-                    "Serve the directory from nginx ('location /static/ { alias /srv/app/static/; }') for now."));
+            AppConfig.StaticMap map = AppConfig.StaticMap.parse(s.value(), config.baseDir());
+            java.nio.file.Path target = map.target();
+            if (!java.nio.file.Files.exists(target)) {
+                problems.add(s.source(), "static-map", Messages.staticTargetMissing(s.value(), target));
+            } else if (!java.nio.file.Files.isReadable(target)
+                    || (java.nio.file.Files.isDirectory(target) && !java.nio.file.Files.isExecutable(target))) {
+                problems.add(s.source(), "static-map", Messages.staticTargetUnreadable(s.value(), target));
+            } else if (!java.nio.file.Files.isDirectory(target) && !java.nio.file.Files.isRegularFile(target)) {
+                problems.add(s.source(), "static-map", Messages.staticTargetNotAFile(s.value(), target));
+            }
         }
     }
 
@@ -206,6 +220,19 @@ public final class ConfigLoader {
                 problems.add(last.source(), option, Messages.userFileMissing(option, written, file,
                         java.nio.file.Files.isDirectory(file)));
             }
+        }
+    }
+
+    /** An entry may not be larger than the whole cache. */
+    private static void checkCache(AppConfig config, Problems problems) {
+        long size = Long.parseLong(config.string("cache-size").orElseThrow());
+        if (config.integer("cache-max-item-size") > size) {
+            String option = config.isSet("cache-max-item-size") ? "cache-max-item-size" : "cache-size";
+            List<Setting> set = config.settingsOf(option);
+            Source where = set.isEmpty() ? Source.COMMAND_LINE : set.get(set.size() - 1).source();
+            problems.add(where, option, Messages.badValue(option, "cache-max-item-size ("
+                    + config.integer("cache-max-item-size") + " bytes) is larger than cache-size (" + size
+                    + " bytes); make the cache larger or the item size smaller"));
         }
     }
 

@@ -121,6 +121,22 @@ final class Messages {
         return "two 'mount' entries use the path " + path + "; each context needs its own path.";
     }
 
+    static String staticTargetMissing(String written, java.nio.file.Path resolved) {
+        return "'static-map = " + written + "' names " + resolved + ", which does not exist. Create the directory"
+                + " (collect the files into it), or fix the path after '='; relative paths start at 'chdir' or the"
+                + " INI file's directory.";
+    }
+
+    static String staticTargetUnreadable(String written, java.nio.file.Path resolved) {
+        return "'static-map = " + written + "': " + resolved + " cannot be read by Malt; let the app's user read"
+                + " it (chmod o+rX, or chgrp to the app's group).";
+    }
+
+    static String staticTargetNotAFile(String written, java.nio.file.Path resolved) {
+        return "'static-map = " + written + "': " + resolved + " is neither a directory nor a regular file; map a"
+                + " directory (/static=/srv/app/static) or one file (/favicon.ico=/srv/app/favicon.ico).";
+    }
+
     static String notImplementedYet(String option, String alternative) {
         return "'" + option + "' is not implemented in this version of Malt yet; it would be silently ignored, so"
                 + " Malt refuses to start. " + alternative;

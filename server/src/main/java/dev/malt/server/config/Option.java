@@ -89,14 +89,55 @@ public final class Option {
     static final Option LOCALE_ENCODING = list("locale-encoding", APP, ValueType.keyValue(),
             "charset that response.setLocale() picks for a locale, for apps whose web.xml maps none: LOCALE=CHARSET"
                     + " (e.g. ja=Shift_JIS)");
-    static final Option STATIC_MAP = list("static-map", APP, ValueType.mountPoint(),
-            "serve files of a directory at a URL path: /URL=DIR");
+    // Static files (issue #8, static-files area): served by the worker's event loop, before the app
+    static final Option STATIC_MAP = list("static-map", APP, ValueType.staticMap(),
+            "serve the files of a directory at a URL path, before the app: /URL=DIR (or /URL=FILE); repeatable,"
+                    + " the first mapping with the file wins, a request without one goes on to the app");
+    static final Option STATIC_EXPIRES = list("static-expires", APP, ValueType.expiresRule(),
+            "add Expires and Cache-Control: max-age=SECONDS to static-map files whose path matches REGEX:"
+                    + " 'REGEX SECONDS' (repeatable, the first match wins)");
+    static final Option STATIC_EXPIRES_URI = list("static-expires-uri", APP, ValueType.expiresRule(),
+            "like static-expires, matching the request URI instead of the file's path: 'REGEX SECONDS'");
     static final Option AUTH_USER_FILE = scalar("auth-user-file", APP, ValueType.text("FILE"), null,
             "users and password hashes for the apps' BASIC and FORM logins, in htpasswd format ('htpasswd -B');"
                     + " re-read when it changes");
     static final Option AUTH_GROUP_FILE = scalar("auth-group-file", APP, ValueType.text("FILE"), null,
             "roles of the users, in Apache's AuthGroupFile format: 'role: user1 user2' per line; re-read when it"
                     + " changes");
+
+    // Sessions (issue 8: HTTP sessions shared by the workers of an app)
+    static final Option SESSION_STORE = scalar("session-store", APP, ValueType.sessionStore(), "file",
+            "where HTTP sessions live: 'file' (the state directory, shared by the app's workers), 'memory' (each"
+                    + " worker's own), or redis://[:PASSWORD@]HOST:PORT/DB (shared by several machines)");
+    static final Option MAX_SESSIONS = scalar("max-sessions", APP, ValueType.integer(1, Integer.MAX_VALUE), "100000",
+            "most live HTTP sessions per context; creating one more fails");
+    static final Option SESSION_MAX_SIZE = scalar("session-max-size", APP, ValueType.bytes(1024, 512 * 1024 * 1024),
+            "1048576", "largest serialized HTTP session in bytes (k, m allowed); a bigger one is not saved, and the"
+                    + " log names the attribute");
+    static final Option SESSION_SWEEP = scalar("session-sweep", APP, ValueType.integer(1, 3600), "60",
+            "seconds between a worker's looks for expired HTTP sessions");
+
+    // Response cache (issue #8, the cache's options; dev.malt.server.cache reads them)
+    static final Option CACHE_ROUTE = list("cache-route", APP,
+            ValueType.checked("REGEX TTL", dev.malt.server.cache.CacheRoute::normalize),
+            "cache GET/HEAD responses whose REQUEST_URI matches REGEX for TTL seconds, shared by all workers; first"
+                    + " match wins; add ignore-cookies / ignore-authorization to serve such requests from it too");
+    static final Option CACHE_HONOR_CACHE_CONTROL = scalar("cache-honor-cache-control", APP, ValueType.flag(), "false",
+            "let the app's Cache-Control s-maxage/max-age set the TTL, and opt in URIs that no cache-route covers");
+    static final Option CACHE_STATUSES = scalar("cache-statuses", APP,
+            ValueType.checked("STATUS[,STATUS...]", dev.malt.server.cache.CacheSettings::normalizeStatuses), "200",
+            "response statuses the cache may store, e.g. 200,301,404");
+    static final Option CACHE_SIZE = scalar("cache-size", APP, ValueType.bytes(64 * 1024, Integer.MAX_VALUE),
+            "67108864", "most bytes the app's cache keeps in its master (64m); the least recently used go first");
+    static final Option CACHE_MAX_ITEM_SIZE = scalar("cache-max-item-size", APP,
+            ValueType.bytes(1024, Integer.MAX_VALUE), "1048576", "a larger response (head and body) is not cached (1m)");
+    static final Option CACHE_LOCK_TIMEOUT = scalar("cache-lock-timeout", APP, ValueType.integer(0, 3600), "5",
+            "seconds requests for an entry being filled wait for it before they go to the app themselves; 0 = no wait");
+    static final Option CACHE_MAX_WAITERS = scalar("cache-max-waiters", APP, ValueType.integer(1, 1_000_000),
+            "10000", "requests that may wait for entries being filled at once; more go to the app uncached");
+    static final Option CACHE_BACKEND = scalar("cache-backend", APP,
+            ValueType.checked("memory|redis://HOST:PORT/DB", dev.malt.server.cache.CacheSettings::normalizeBackend),
+            "memory", "where cached responses live: memory (in the master) or a Redis shared with other hosts");
 
     // Processes
     static final Option WORKERS = scalar("workers", PROCESSES, ValueType.integer(1, 1024), "1",

@@ -28,6 +28,8 @@ final class ValueType {
     private static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]?)", Pattern.CASE_INSENSITIVE);
     private static final int MAX_THREADS = 10_000;
+    /** Longest static-expires time: ten years, far beyond what any cache keeps a file. */
+    static final int MAX_EXPIRES_SECONDS = 10 * 366 * 24 * 3600;
 
     /** Shown in help and error messages: {@code workers = N}. */
     final String label;
@@ -167,6 +169,72 @@ final class ValueType {
                 throw new BadValue("'" + v + "' is not /PATH=TARGET; write e.g. /static=/srv/shop/static");
             }
             return v;
+        });
+    }
+
+    /** {@code session-store}: file, memory, or a Redis URL. */
+    static ValueType sessionStore() {
+        return new ValueType("file|memory|URL", null, false, v -> {
+            try {
+                return SessionStoreSetting.normalize(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * A value checked (and normalized) by the code that uses it; its {@link IllegalArgumentException} message
+     * becomes the error.
+     */
+    static ValueType checked(String label, java.util.function.UnaryOperator<String> check) {
+        return new ValueType(label, null, false, v -> {
+            try {
+                return check.apply(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * {@code /url-path=target} for static-map: the URL path is what requests are matched against, so it may
+     * not hold what no request path can (dot segments, backslashes, control characters).
+     */
+    static ValueType staticMap() {
+        return new ValueType("/URL=DIR", null, false, v -> {
+            int eq = v.indexOf('=');
+            if (eq <= 0 || !v.startsWith("/") || eq == v.length() - 1) {
+                throw new BadValue("'" + v + "' is not /URL=DIR; write e.g. /static=/srv/shop/static");
+            }
+            String prefix = v.substring(0, eq).strip();
+            String segments = "/" + prefix + "/";
+            if (segments.contains("/./") || segments.contains("/../") || prefix.indexOf('\\') >= 0
+                    || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new BadValue("the URL path '" + prefix + "' has '.' or '..' segments, a backslash or a control"
+                        + " character, which no request path is matched with; write e.g. /static");
+            }
+            return v;
+        });
+    }
+
+    /** {@code REGEX SECONDS}, as uWSGI's static-expires: the regex may contain spaces, the number comes last. */
+    static ValueType expiresRule() {
+        return new ValueType("REGEX SECONDS", null, false, v -> {
+            int space = Math.max(v.lastIndexOf(' '), v.lastIndexOf('\t'));
+            if (space <= 0) {
+                throw new BadValue("'" + v + "' is not REGEX SECONDS; write e.g. \\.(css|js|png)$ 86400");
+            }
+            String regex = v.substring(0, space).strip();
+            String seconds = v.substring(space + 1).strip();
+            try {
+                Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new BadValue("'" + regex + "' is not a regular expression (" + e.getDescription()
+                        + " near index " + e.getIndex() + ")");
+            }
+            long n = checkRange(parseWhole(seconds, 0, MAX_EXPIRES_SECONDS), 0, MAX_EXPIRES_SECONDS);
+            return regex + " " + n;
         });
     }
 

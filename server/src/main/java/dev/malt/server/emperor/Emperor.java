@@ -462,8 +462,32 @@ public final class Emperor {
                     });
                     return answer;
                 }
+                case "cache-purge" -> {
+                    dev.malt.server.cache.PurgeRequest purge = dev.malt.server.cache.PurgeRequest.parse(app);
+                    if (purge.app().isEmpty()) {
+                        throw new IllegalArgumentException("the emperor runs several apps: name one (malt cache purge"
+                                + " NAME [PREFIX])");
+                    }
+                    CompletableFuture<String> answer = new CompletableFuture<>();
+                    post(() -> {
+                        Vassal vassal = vassals.get(purge.app());
+                        if (vassal == null) {
+                            answer.completeExceptionally(new IllegalArgumentException("no app named '" + purge.app()
+                                    + "' in " + dir + "; 'malt status' lists them"));
+                            return;
+                        }
+                        vassal.purgeCache(purge.prefix()).whenComplete((removed, error) -> {
+                            if (error != null) {
+                                answer.completeExceptionally(error);
+                            } else {
+                                answer.complete(purge.answer(removed));
+                            }
+                        });
+                    });
+                    return answer;
+                }
                 default -> throw new IllegalArgumentException("unknown command '" + command
-                        + "'; use reload, chain-reload, stop, status or reopen-logs");
+                        + "'; use reload, chain-reload, stop, status, reopen-logs or cache-purge");
             }
         }
     }

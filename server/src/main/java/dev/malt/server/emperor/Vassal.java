@@ -150,6 +150,15 @@ final class Vassal {
         changed(new VassalFile(name, ini, stamp));
     }
 
+    /** {@code malt cache purge NAME [PREFIX]}: how many entries of this app's response cache went. */
+    CompletableFuture<Long> purgeCache(String uriPrefix) {
+        if (master == null || state != State.RUNNING) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("app " + name + " is not running ("
+                    + state.name().toLowerCase(java.util.Locale.ROOT) + ")"));
+        }
+        return master.purgeCache(uriPrefix);
+    }
+
     void chainReload() {
         if (state == State.RUNNING) {
             master.post(new MasterEvent.Reload(true, "malt chain-reload"));

@@ -39,6 +39,8 @@ public final class Master implements AutoCloseable {
     private ListenQueueMonitor queueMonitor;
     private final java.util.concurrent.ScheduledExecutorService monitorThread;
     private StatsServer statsServer;
+    /** The app's response cache (cache-route...); null when it caches nothing. */
+    private volatile dev.malt.server.cache.MasterCache cache;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private AppConfig config;
@@ -70,10 +72,15 @@ public final class Master implements AutoCloseable {
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter);
+        startCache(dev.malt.server.cache.CacheSettings.from(config));
         if (options.workerOwner().isPresent()) {
             // Workers that dropped privileges must still reach their master: hand them the directory.
             MasterOptions.Owner owner = options.workerOwner().get();
-            for (Path path : List.of(runtimeDir, controlSocket)) {
+            List<Path> theirs = new java.util.ArrayList<>(List.of(runtimeDir, controlSocket));
+            if (cache != null) {
+                theirs.add(cache.socket());
+            }
+            for (Path path : theirs) {
                 Files.setAttribute(path, "unix:uid", owner.uid());
                 Files.setAttribute(path, "unix:gid", owner.gid());
             }
@@ -85,6 +92,48 @@ public final class Master implements AutoCloseable {
         Thread loop = new AppThreadFactory("arbiter-" + config.appName(), config.appName()).newThread(this::runArbiter);
         loop.setDaemon(false);
         loop.start();
+    }
+
+    /** The cache lives in the master so that it outlives workers; its socket sits beside control.sock. */
+    private void startCache(dev.malt.server.cache.CacheSettings settings) throws IOException {
+        if (settings.enabled()) {
+            cache = dev.malt.server.cache.MasterCache.start(config.appName(), settings.store(),
+                    runtimeDir.resolve(dev.malt.server.cache.MasterCache.SOCKET_NAME));
+        }
+    }
+
+    /** A reload keeps the cache's entries unless its store settings changed; it may also turn the cache on or off. */
+    private void reconfigureCache(AppConfig next) {
+        dev.malt.server.cache.CacheSettings settings = dev.malt.server.cache.CacheSettings.from(next);
+        try {
+            if (!settings.enabled()) {
+                if (cache != null) {
+                    cache.close();
+                    cache = null;
+                }
+            } else if (cache != null) {
+                cache.reconfigure(settings.store());
+            } else {
+                startCache(settings);
+                if (options.workerOwner().isPresent()) {
+                    Files.setAttribute(cache.socket(), "unix:uid", options.workerOwner().get().uid());
+                    Files.setAttribute(cache.socket(), "unix:gid", options.workerOwner().get().gid());
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("the response cache of {} cannot start: {}; requests go to the app uncached", config.appName(),
+                    e.getMessage());
+        }
+    }
+
+    /** {@code malt cache purge NAME [PREFIX]}: completes with how many entries were removed. */
+    public CompletableFuture<Long> purgeCache(String uriPrefix) {
+        dev.malt.server.cache.MasterCache current = cache;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("app " + config.appName()
+                    + " has no response cache; its INI file sets no cache-route nor cache-honor-cache-control"));
+        }
+        return current.purge(uriPrefix);
     }
 
     private void runArbiter() {
@@ -122,6 +171,7 @@ public final class Master implements AutoCloseable {
         }
         config = next;
         StateDirectory.prepare(next, options.workerOwner());
+        reconfigureCache(next);
         arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
     }
 
@@ -149,7 +199,10 @@ public final class Master implements AutoCloseable {
 
     /** The stats server's view: the arbiter's status plus the listen queues only the master sees. */
     public CompletableFuture<StatsSnapshot> statsSnapshot() {
-        return status().thenApply(status -> {
+        dev.malt.server.cache.MasterCache current = cache;
+        CompletableFuture<dev.malt.server.cache.CacheStats> cacheStats = current == null
+                ? CompletableFuture.completedFuture(null) : current.stats();
+        return status().thenCombine(cacheStats, (status, cacheNow) -> {
             List<StatsSnapshot.Socket> entries = new java.util.ArrayList<>();
             long fullest = 0;
             for (ListenSockets.Bound socket : sockets()) {
@@ -159,7 +212,7 @@ public final class Master implements AutoCloseable {
                         socket.spec().kind() == ListenSpec.Kind.HTTP ? "http" : "uwsgi", queue.length(),
                         queue.limit() > 0 ? queue.limit() : config.listenBacklog()));
             }
-            return new StatsSnapshot(status, entries, fullest, queueMonitor.fullEvents());
+            return new StatsSnapshot(status, entries, fullest, queueMonitor.fullEvents(), cacheNow);
         });
     }
 
@@ -193,6 +246,9 @@ public final class Master implements AutoCloseable {
         }
         if (controlServer != null) {
             controlServer.close();
+        }
+        if (cache != null) {
+            cache.close();
         }
         List<Path> unixSockets = sockets == null ? List.of() : sockets.unixPaths();
         if (sockets != null) {

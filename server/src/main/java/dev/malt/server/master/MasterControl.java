@@ -22,6 +22,13 @@ final class MasterControl implements ControlCommands {
     @Override
     public CompletableFuture<String> execute(String command, String app) {
         String name = master.config().appName();
+        if (command.equals("cache-purge")) {
+            dev.malt.server.cache.PurgeRequest purge = dev.malt.server.cache.PurgeRequest.parse(app);
+            if (!purge.app().isEmpty() && !purge.app().equals(name)) {
+                throw new IllegalArgumentException("this master runs app '" + name + "', not '" + purge.app() + "'");
+            }
+            return master.purgeCache(purge.prefix()).thenApply(removed -> purge.withApp(name).answer(removed));
+        }
         if (!app.isEmpty() && !app.equals(name)) {
             throw new IllegalArgumentException("this master runs app '" + name + "', not '" + app + "'");
         }
@@ -41,7 +48,7 @@ final class MasterControl implements ControlCommands {
                 return master.status().thenApply(status -> MasterStatus.toJson("app", List.of(status)));
             }
             default -> throw new IllegalArgumentException("unknown command '" + command
-                    + "'; use reload, chain-reload, stop, status or reopen-logs");
+                    + "'; use reload, chain-reload, stop, status, reopen-logs or cache-purge");
         }
         return CompletableFuture.completedFuture(command + ": " + name);
     }

@@ -99,6 +99,9 @@ public final class StatsJson {
         for (WorkerStatus w : onePerSlot(master.workers())) {
             worker(workers.addObject(), w, w.requests());
         }
+        if (snapshot.cache() != null) {
+            cache(root.putObject("cache"), snapshot.cache());
+        }
         return root;
     }
 
@@ -141,6 +144,29 @@ public final class StatsJson {
         core.put("in_request", w.busy() > 0 ? 1 : 0);
         core.putArray("vars");
         core.putObject("req_info");
+    }
+
+    /**
+     * Malt's response cache (uWSGI's cache stats differ: they describe its shared-memory slots). Counters the
+     * backend cannot know (bytes and evictions in Redis) are left out rather than shown as 0.
+     */
+    private static void cache(ObjectNode o, dev.malt.server.cache.CacheStats c) {
+        o.put("backend", c.backend());
+        o.put("hits", c.hits());
+        o.put("misses", c.misses());
+        o.put("passes", c.passes());
+        o.put("stores", c.stores());
+        o.put("coalesced", c.coalesced());
+        if (c.evictions() >= 0) {
+            o.put("evictions", c.evictions());
+        }
+        if (c.items() >= 0) {
+            o.put("items", c.items());
+        }
+        if (c.bytes() >= 0) {
+            o.put("bytes", c.bytes());
+        }
+        o.put("errors", c.errors());
     }
 
     /** One process per worker id: the accepting one, else the most recently spawned (the later one on a tie). */

@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param sockets           the app's listening sockets, in configuration order
  * @param listenQueue       connections waiting in the fullest listen queue right now (uWSGI's {@code listen_queue})
  * @param listenQueueErrors how many times a listen queue was seen full (uWSGI's {@code listen_queue_errors})
+ * @param cache             the app's response cache counters, or null when it caches nothing
  */
-public record StatsSnapshot(MasterStatus master, List<Socket> sockets, long listenQueue, long listenQueueErrors) {
+public record StatsSnapshot(MasterStatus master, List<Socket> sockets, long listenQueue, long listenQueueErrors,
+                            dev.malt.server.cache.CacheStats cache) {
 
     public StatsSnapshot {
         Objects.requireNonNull(master, "master");
         sockets = List.copyOf(sockets);
+    }
+
+    /** An app without a response cache. */
+    public StatsSnapshot(MasterStatus master, List<Socket> sockets, long listenQueue, long listenQueueErrors) {
+        this(master, sockets, listenQueue, listenQueueErrors, null);
     }
 
     /**

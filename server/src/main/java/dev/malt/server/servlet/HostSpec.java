@@ -11,19 +11,26 @@ import java.util.List;
  *
  * @param appName  the app's name, for logs and paths
  * @param contexts the contexts, each at its own path
- * @param stateDir the app's state directory (unpacked WARs, temp files)
+ * @param stateDir the app's state directory (unpacked WARs, temp files, the file session store)
  * @param workers  the app's worker count
  * @param users    the app's user and group files, if any
  * @param localeEncodings locale to charset for {@code setLocale}, for apps whose web.xml maps none
  * @param users    where the app's users and roles come from ({@code auth-user-file}, {@code auth-group-file})
+ * @param sessions where sessions live ({@code session-store}) and their limits
  */
 public record HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users,
-                       java.util.Map<String, String> localeEncodings) {
+                       java.util.Map<String, String> localeEncodings, SessionSettings sessions) {
 
     public HostSpec {
         contexts = List.copyOf(contexts);
         users = users == null ? UserFiles.NONE : users;
         localeEncodings = localeEncodings == null ? java.util.Map.of() : java.util.Map.copyOf(localeEncodings);
+        sessions = sessions == null ? SessionSettings.DEFAULTS : sessions;
+    }
+
+    public HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users,
+                    java.util.Map<String, String> localeEncodings) {
+        this(appName, contexts, stateDir, workers, users, localeEncodings, SessionSettings.DEFAULTS);
     }
 
     public HostSpec(String appName, List<ContextSpec> contexts, Path stateDir, int workers, UserFiles users) {

@@ -18,6 +18,10 @@ import dev.malt.server.servlet.internal.MaltHttpResponse;
 import dev.malt.server.servlet.internal.RequestModel;
 import dev.malt.server.servlet.internal.RequestRejectedException;
 import dev.malt.server.servlet.internal.ServletMessages;
+import dev.malt.server.servlet.core.SessionManager;
+import dev.malt.server.servlet.core.SessionStore;
+import dev.malt.server.servlet.core.SessionStoreException;
+import dev.malt.server.servlet.session.SessionStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +67,11 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     /** A state dir this host made for itself (an embedded plain app without a config); removed at close. */
     private Path ownStateDir;
     private java.util.Map<String, String> localeEncodings = java.util.Map.of();
+    /** Where the app's sessions live; null: each context's memory (hosts built by tests). */
+    private SessionStore.Factory sessionStores;
+    private int sessionSweepSeconds = SessionManager.DEFAULT_SWEEP_SECONDS;
+    /** What holds the stores' connections (Redis), closed with the host. */
+    private AutoCloseable sessionResources;
 
     private ServletHost(String appName, ExecutorService ownExecutor) {
         this.appName = appName;
@@ -125,8 +134,20 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
      */
     static ServletHost start(String appName, List<DeployedApp> apps, Clock clock,
                              List<WebApp.ContainerFeature> features) throws AppLoadException {
+        return start(appName, apps, clock, features, null);
+    }
+
+    /** As above, with sessions in the stores of {@code sessionStores} (null: each context's memory). */
+    static ServletHost start(String appName, List<DeployedApp> apps, Clock clock,
+                             List<WebApp.ContainerFeature> features, SessionStores sessionStores)
+            throws AppLoadException {
         ExecutorService executor = privateExecutor();
         ServletHost host = new ServletHost(appName, executor);
+        if (sessionStores != null) {
+            host.sessionStores = sessionStores;
+            host.sessionResources = sessionStores;
+            host.sessionSweepSeconds = sessionStores.sweepSeconds();
+        }
         int started = 0;
         try {
             for (DeployedApp deployed : apps) {
@@ -155,6 +176,17 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
     private void deploy(HostSpec spec, Executor executor) throws AppLoadException {
         this.localeEncodings = spec.localeEncodings();
         UserRealm realm = openRealm(spec);
+        SessionStores stores;
+        try {
+            stores = SessionStores.open(spec.appName(), spec.sessions(), spec.stateDir(),
+                    LoggerFactory.getLogger("malt.app." + spec.appName()));
+        } catch (IllegalArgumentException e) {
+            throw new AppLoadException(ServletMessages.sessionStoreInvalid(spec.appName(), spec.sessions().store(),
+                    e.getMessage()), e);
+        }
+        sessionStores = stores;
+        sessionResources = stores;
+        sessionSweepSeconds = stores.sweepSeconds();
         for (ContextSpec context : spec.contexts()) {
             ContextDeployer.Deployment deployment = ContextDeployer.deploy(spec.appName(), context, spec.stateDir());
             List<WebApp.ContainerFeature> features = deployment.feature() == null ? List.of()
@@ -185,8 +217,17 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
         contextFeatures.add(ServletHost::addDefaultServlet);
         contextFeatures.add(JspSupport::configure);
         contextFeatures.addAll(features);
-        WebApp app = new WebApp(deployed, new WebApp.Environment(appName, executor, timers, workers, this,
-                MULTIPART, contextFeatures, clock));
+        WebApp.Environment env = sessionStores == null
+                ? new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock)
+                : new WebApp.Environment(appName, executor, timers, workers, this, MULTIPART, contextFeatures, clock,
+                        sessionStores, sessionSweepSeconds);
+        WebApp app;
+        try {
+            app = new WebApp(deployed, env);
+        } catch (SessionStoreException e) {
+            deployed.close();
+            throw new AppLoadException(e.getMessage(), e);
+        }
         app.security().useRealm(realm);
         try {
             app.start();
@@ -205,6 +246,21 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
 
     public String appName() {
         return appName;
+    }
+
+    /**
+     * The session cookie names of every context, as their apps configured them by now: what the response cache
+     * treats as a session (a request carrying one is not served from the cache).
+     */
+    public java.util.Set<String> sessionCookieNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (WebApp app : contexts) {
+            String name = app.context().getSessionCookieConfig().getName();
+            if (name != null && !name.isBlank()) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** Requests handled so far. */
@@ -334,6 +390,13 @@ public final class ServletHost implements AutoCloseable, WebApp.Contexts {
             }
         }
         timers.shutdownNow();
+        if (sessionResources != null) {
+            try {
+                sessionResources.close();
+            } catch (Exception e) {
+                log.warn("closing the session store of app '" + appName + "' failed", e);
+            }
+        }
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }

@@ -43,8 +43,15 @@ final class AppDispatcher {
         void saturated(boolean saturated);
     }
 
-    private final int capacity;
+    /**
+     * Requests queued or running at which the worker stops accepting: its app threads, or twice that when it
+     * serves static files. Static files never take a thread, but a worker that stops accepting stops serving
+     * them too; so it goes on accepting while up to {@code capacity} more app requests (its thread count) wait for a thread.
+     */
+    private final int acceptLimit;
     private final SaturationListener saturation;
+    /** The app's static-map files, served on the event loop; null when it has none. */
+    private final StaticFiles statics;
 
     /**
      * @param capacity requests this worker runs at once (its app threads); at that many it stops
@@ -53,18 +60,53 @@ final class AppDispatcher {
      */
     AppDispatcher(ExchangeHandler handler, ExecutorService executor, RequestLog requestLog, WorkerStats stats,
                   int capacity, SaturationListener saturation) {
+        this(handler, executor, requestLog, stats, capacity, saturation, null);
+    }
+
+    AppDispatcher(ExchangeHandler handler, ExecutorService executor, RequestLog requestLog, WorkerStats stats,
+                  int capacity, SaturationListener saturation, StaticFiles statics) {
         this.handler = handler;
         this.executor = executor;
         this.requestLog = requestLog;
         this.stats = stats;
-        this.capacity = capacity;
+        this.acceptLimit = statics == null ? capacity : (int) Math.min(Integer.MAX_VALUE, 2L * capacity);
         this.saturation = saturation;
+        this.statics = statics;
     }
 
+    /** On the event loop: a static-map file is answered right there, anything else goes to an app thread. */
     void dispatch(ChannelExchange exchange) {
+        if (statics != null && statics.wants(exchange.vars())) {
+            // a task of its own, as an app thread's response would be: the connection handler has finished
+            // with this read before the response completes
+            exchange.channel().eventLoop().execute(() -> serveStatic(exchange));
+            return;
+        }
+        dispatchToApp(exchange);
+    }
+
+    private void serveStatic(ChannelExchange exchange) {
         open.incrementAndGet();
         exchange.onEnd(() -> ended(exchange));
-        if (inFlight.incrementAndGet() == capacity) {
+        exchange.setNumber(requestNumbers.incrementAndGet());
+        boolean served;
+        try {
+            served = statics.serve(exchange);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("static file for {} failed: {}", exchange.vars().get("REQUEST_URI"), e.toString());
+            exchange.abort(e);
+            return;
+        }
+        if (!served) {
+            open.decrementAndGet(); // counted again, once, on the app's side
+            dispatchToApp(exchange);
+        }
+    }
+
+    private void dispatchToApp(ChannelExchange exchange) {
+        open.incrementAndGet();
+        exchange.onEnd(() -> ended(exchange));
+        if (inFlight.incrementAndGet() == acceptLimit) {
             saturation.saturated(true);
         }
         try {
@@ -114,7 +156,7 @@ final class AppDispatcher {
     /** An app thread is free again; an async request waiting for an event does not hold one. */
     private void threadDone() {
         int left = inFlight.decrementAndGet();
-        if (left == capacity - 1) {
+        if (left == acceptLimit - 1) {
             saturation.saturated(false);
         }
     }
@@ -134,8 +176,9 @@ final class AppDispatcher {
         return running.size();
     }
 
+    /** Whether the worker should stop accepting: see {@link #acceptLimit}. */
     boolean isSaturated() {
-        return inFlight.get() >= capacity;
+        return inFlight.get() >= acceptLimit;
     }
 
     int inFlight() {

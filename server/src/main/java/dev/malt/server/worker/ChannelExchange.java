@@ -243,6 +243,35 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         bodyBytes += length;
     }
 
+    /**
+     * The worker's own static files: a region of a file it opened, with a promise that tells how the write
+     * went. Unlike {@link #writeFile}, the caller owns the file's lifetime until this call, and the region's after.
+     */
+    void writeRegion(io.netty.channel.FileRegion region, io.netty.channel.ChannelPromise promise) throws IOException {
+        if (!headWritten || chunked) {
+            region.release();
+            throw new IllegalStateException("a file region needs a head with a Content-Length first");
+        }
+        if (!bodyAllowed || region.count() == 0) {
+            region.release();
+            promise.trySuccess();
+            return;
+        }
+        if (!channel.isActive()) {
+            region.release();
+            throw new IOException("connection closed by the client");
+        }
+        if (gathered != null) {
+            channel.write(takeGathered());
+        }
+        channel.write(region, promise);
+        bodyBytes += region.count();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
     void setRequestTrailers(Map<String, String> fields) {
         requestTrailers = fields;
     }

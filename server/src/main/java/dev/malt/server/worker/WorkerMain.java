@@ -7,6 +7,7 @@ import dev.malt.server.logging.Logging;
 import dev.malt.server.servlet.AppLoadException;
 import dev.malt.server.servlet.ContextSpec;
 import dev.malt.server.servlet.HostSpec;
+import dev.malt.server.servlet.SessionSettings;
 import dev.malt.server.servlet.auth.UserFiles;
 import dev.malt.server.servlet.ServletHost;
 import io.netty.channel.EventLoopGroup;
@@ -80,12 +81,23 @@ public final class WorkerMain {
         ControlConnection control = null;
         ServletHost host = null;
         WorkerServer server = null;
+        dev.malt.server.cache.WorkerCache cache = null;
         try {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
             Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
                     () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            StaticFiles statics;
+            try {
+                statics = StaticFiles.from(config);
+            } catch (IOException e) {
+                String message = "a static-map target cannot be used: " + e
+                        + " (it was there when the configuration was loaded; create it again or fix the path)";
+                LOG.error("cannot load the app: {}", message);
+                control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, message));
+                return EXIT_BOOT_FAILURE;
+            }
             ExecutorService appThreads = WorkerServer.appExecutor(settings());
             try {
                 host = ServletHost.start(hostSpec(config), appThreads);
@@ -96,7 +108,11 @@ public final class WorkerMain {
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
-            server = WorkerServer.start(settings(), listeners(control.descriptors()), host::handle, appThreads);
+            cache = dev.malt.server.cache.WorkerCache.open(config, controlSocket, host.sessionCookieNames())
+                    .orElse(null);
+            ServletHost app = host;
+            ExchangeHandler handler = cache != null ? cache.wrap(app::handle) : app::handle;
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics);
             control.send(ControlMessage.of(ControlMessage.READY));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
@@ -123,6 +139,9 @@ public final class WorkerMain {
         } finally {
             if (server != null) {
                 server.close();
+            }
+            if (cache != null) {
+                cache.close();
             }
             if (host != null) {
                 host.close();
@@ -171,6 +190,7 @@ public final class WorkerMain {
         }
         return new HostSpec(config.appName(), contexts, config.stateDir(), config.workers(),
                 new UserFiles(config.authUserFile().orElse(null), config.authGroupFile().orElse(null)),
-                config.localeEncodings());
+                config.localeEncodings(), new SessionSettings(config.sessionStore(), config.maxSessions(),
+                config.sessionMaxSize(), config.sessionSweepSeconds()));
     }
 }

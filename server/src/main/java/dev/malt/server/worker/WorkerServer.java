@@ -75,14 +75,14 @@ public final class WorkerServer implements AutoCloseable {
                            boolean requestLog, long socketTimeoutMillis) {
     }
 
-    private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor) {
+    private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor, StaticFiles statics) {
         boolean epoll = Epoll.isAvailable();
         var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
         this.appExecutor = executor != null ? executor : appExecutor(settings);
         this.dispatcher = new AppDispatcher(handler, appExecutor,
                 new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats,
-                settings.virtualThreads() ? Integer.MAX_VALUE : settings.threads(), this::pauseAccepting);
+                settings.virtualThreads() ? Integer.MAX_VALUE : settings.threads(), this::pauseAccepting, statics);
     }
 
     /** The app threads for these settings: {@code threads = N} platform threads, or virtual threads. */
@@ -102,7 +102,13 @@ public final class WorkerServer implements AutoCloseable {
      */
     public static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler,
                                      ExecutorService executor) throws InterruptedException {
-        WorkerServer server = new WorkerServer(settings, handler, executor);
+        return start(settings, listeners, handler, executor, null);
+    }
+
+    /** As above, serving {@code statics} (the app's static-map files; null for none) on the event loop. */
+    static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler,
+                              ExecutorService executor, StaticFiles statics) throws InterruptedException {
+        WorkerServer server = new WorkerServer(settings, handler, executor, statics);
         try {
             for (WorkerListener listener : listeners) {
                 server.serverChannels.add(server.listen(settings, listener));

@@ -137,13 +137,44 @@ class ValuesTest {
 
     @Test
     void mounts_need_a_path_and_a_target() {
-        assertTrue(failing("static-map = static=/srv", "static-map").contains("/PATH=TARGET"));
+        assertTrue(failing("static-map = static=/srv", "static-map").contains("/URL=DIR"));
         assertTrue(failing("mount = /shop=", "mount").contains("/PATH=TARGET"));
     }
 
     @Test
-    void an_option_not_implemented_yet_stops_the_start() {
-        assertTrue(failing("static-map = /static=/srv/s", "static-map").contains("not implemented"));
+    void static_maps_name_existing_directories_or_files() throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("static"));
+        fx.write("favicon.ico", "icon");
+        AppConfig config = fx.loadMalt(Fixture.APP + "static-map = /static=static\nstatic-map = /favicon.ico="
+                + tmp.toRealPath().resolve("favicon.ico") + "\n");
+        assertEquals(java.util.List.of(new AppConfig.StaticMap("/static", fx.dir.resolve("static")),
+                new AppConfig.StaticMap("/favicon.ico", fx.dir.resolve("favicon.ico"))), config.staticMaps());
+    }
+
+    @Test
+    void a_missing_static_directory_stops_the_start() {
+        String message = failing("static-map = /static=/srv/nowhere/static", "static-map");
+        assertTrue(message.contains("/srv/nowhere/static, which does not exist"), message);
+    }
+
+    @Test
+    void a_static_url_path_without_dot_segments() throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("static"));
+        assertTrue(failing("static-map = /a/../static=static", "static-map").contains("'..' segments"));
+        assertTrue(failing("static-map = static=static", "static-map").contains("/URL=DIR"));
+    }
+
+    @Test
+    void static_expires_takes_a_regex_and_seconds() {
+        AppConfig config = with("static-expires = \\.(css|js)$   86400");
+        assertEquals(1, config.staticExpires().size());
+        assertEquals("\\.(css|js)$", config.staticExpires().get(0).pattern().pattern());
+        assertEquals(86400, config.staticExpires().get(0).seconds());
+        assertEquals(60, with("static-expires-uri = ^/static/img with space/ 60").staticExpiresUri().get(0).seconds());
+        assertTrue(failing("static-expires = \\.css$", "static-expires").contains("REGEX SECONDS"));
+        assertTrue(failing("static-expires = (css 60", "static-expires").contains("is not a regular expression"));
+        assertTrue(failing("static-expires = css -1", "static-expires").contains("not a whole number"));
+        assertTrue(failing("static-expires-uri = css 999999999", "static-expires-uri").contains("out of range"));
     }
 
     @Test

@@ -133,6 +133,31 @@ class StatsJsonTest {
     }
 
     @Test
+    void theResponseCacheShowsItsCountersUnderCacheAndOnlyWhenTheAppHasOne() throws IOException {
+        assertTrue(render(new StatsJson(), twoWorkers(1, 1)).path("cache").isMissingNode());
+        StatsSnapshot plain = twoWorkers(1, 1);
+        StatsSnapshot cached = new StatsSnapshot(plain.master(), plain.sockets(), plain.listenQueue(),
+                plain.listenQueueErrors(), new dev.malt.server.cache.CacheStats("memory", 90, 7, 3, 7, 20, 2, 5, 4096,
+                0));
+        JsonNode cache = render(new StatsJson(), cached).get("cache");
+        assertEquals("memory", cache.get("backend").asText());
+        assertEquals(90, cache.get("hits").asLong());
+        assertEquals(7, cache.get("misses").asLong());
+        assertEquals(3, cache.get("passes").asLong());
+        assertEquals(7, cache.get("stores").asLong());
+        assertEquals(20, cache.get("coalesced").asLong());
+        assertEquals(2, cache.get("evictions").asLong());
+        assertEquals(5, cache.get("items").asLong());
+        assertEquals(4096, cache.get("bytes").asLong());
+        JsonNode redis = render(new StatsJson(), new StatsSnapshot(plain.master(), plain.sockets(), 0, 0,
+                new dev.malt.server.cache.CacheStats("redis://127.0.0.1:6379/0", 1, 1, 0, 1, 0, -1, 12, -1, 0)))
+                .get("cache");
+        assertTrue(redis.path("bytes").isMissingNode(), "unknown for Redis: left out, not 0");
+        assertTrue(redis.path("evictions").isMissingNode());
+        assertEquals(12, redis.get("items").asLong());
+    }
+
+    @Test
     void startingAndDrainingWorkersAreNotAccepting() throws IOException {
         WorkerStatus starting = new WorkerStatus(1, 101, "starting", false, 0, 0, 0, 0, 0, 10, Snapshots.SPAWNED, 2, 0,
                 0, 0);

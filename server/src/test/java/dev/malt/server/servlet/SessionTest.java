@@ -24,18 +24,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** HTTP sessions (Servlet 6.1 chapter 7): tracking, lifecycle, events, expiry and URL rewriting. */
 class SessionTest {
 
-    private final MutableClock clock = new MutableClock();
-    private ServletHost host;
-    private BlockingQueue<String> events;
+    final MutableClock clock = new MutableClock();
+    ServletHost host;
+    BlockingQueue<String> events;
 
     @BeforeEach
     void start() {
-        host = TestWebApp.at("/ctx")
+        host = app().start(clock);
+        events = TestWebApp.events(host, "/ctx");
+    }
+
+    /** The app under test; a subclass chooses where its sessions live (here: in memory). */
+    TestWebApp app() {
+        return TestWebApp.at("/ctx")
                 .servlet("session", SessionServlet.class, "/s/*")
                 .listener(SessionEventsListener.class)
-                .sessionConfig(new SessionConfigModel(1, null, null, null, null, null, null, Map.of(), null))
-                .start(clock);
-        events = TestWebApp.events(host, "/ctx");
+                .sessionConfig(new SessionConfigModel(1, null, null, null, null, null, null, Map.of(), null));
     }
 
     @AfterEach
@@ -43,25 +47,33 @@ class SessionTest {
         host.close();
     }
 
-    private RecordingChannel get(String uri, String sessionId) {
+    RecordingChannel get(String uri, String sessionId) {
+        return get(host, uri, sessionId);
+    }
+
+    static RecordingChannel get(ServletHost host, String uri, String sessionId) {
         RecordingChannel c = sessionId == null ? TestWebApp.get(host, uri)
                 : TestWebApp.get(host, uri, "HTTP_COOKIE", "JSESSIONID=" + sessionId);
         assertEquals(200, c.status, c.bodyText());
         return c;
     }
 
-    private Map<String, String> lines(String uri, String sessionId) {
+    Map<String, String> lines(String uri, String sessionId) {
         return Hosts.lines(get(uri, sessionId).bodyText());
     }
 
+    static Map<String, String> lines(ServletHost host, String uri, String sessionId) {
+        return Hosts.lines(get(host, uri, sessionId).bodyText());
+    }
+
     /** The one Set-Cookie header's parts; their order carries no meaning. */
-    private static Set<String> cookie(RecordingChannel c) {
+    static Set<String> cookie(RecordingChannel c) {
         List<String> headers = c.headers("Set-Cookie");
         assertEquals(1, headers.size(), headers.toString());
         return Set.of(headers.get(0).split("; "));
     }
 
-    private String create() {
+    String create() {
         String id = lines("/ctx/s/create", null).get("id");
         drain(events);
         return id;

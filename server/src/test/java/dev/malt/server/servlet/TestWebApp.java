@@ -11,6 +11,7 @@ import dev.malt.server.servlet.deploy.ServletModel;
 import dev.malt.server.servlet.deploy.SessionConfigModel;
 import dev.malt.server.servlet.deploy.WebAppClassLoader;
 import dev.malt.server.servlet.deploy.WebAppModel;
+import dev.malt.server.servlet.session.SessionStores;
 import jakarta.servlet.DispatcherType;
 
 import java.io.IOException;
@@ -54,6 +55,7 @@ final class TestWebApp {
     private final Map<String, String> contextParams = new LinkedHashMap<>();
     private List<String> welcomeFiles;
     private SessionConfigModel sessionConfig;
+    private SessionStores sessionStores;
     private Path webRoot;
 
     private TestWebApp(String contextPath) {
@@ -185,7 +187,13 @@ final class TestWebApp {
     }
 
     ServletHost startOrFail(Clock clock, WebApp.ContainerFeature... features) throws AppLoadException {
-        return ServletHost.start("test", List.of(deploy()), clock, Arrays.asList(features));
+        return ServletHost.start("test", List.of(deploy()), clock, Arrays.asList(features), sessionStores);
+    }
+
+    /** Sessions in these stores (a file store in a temp directory, Redis) rather than in memory. */
+    TestWebApp sessionStores(SessionStores stores) {
+        sessionStores = stores;
+        return this;
     }
 
     // ---- talking to a started host

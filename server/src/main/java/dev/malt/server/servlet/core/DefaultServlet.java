@@ -1,6 +1,6 @@
 package dev.malt.server.servlet.core;
 
-import dev.malt.server.servlet.internal.HttpDates;
+import dev.malt.server.files.FileRequest;
 import dev.malt.server.servlet.internal.MaltHttpResponse;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -74,40 +74,49 @@ public final class DefaultServlet extends HttpServlet {
         }
         long length = attributes.size();
         long lastModified = attributes.lastModifiedTime().toMillis();
-        String etag = "W/\"" + length + "-" + lastModified + "\"";
         if (include) {
             copy(file, 0, length, resp);
             return;
         }
-        if (type != DispatcherType.ERROR && !checkConditions(req, resp, etag, lastModified)) {
-            return;
+        boolean error = type == DispatcherType.ERROR;
+        // an error page shows the file as it is: no conditions, no ranges, no validators of its own
+        FileRequest.Answer answer = error ? new FileRequest.Answer(FileRequest.Outcome.FULL, 0, length, length)
+                : FileRequest.evaluate(req::getHeader, length, lastModified);
+        String etag = FileRequest.etag(length, lastModified);
+        switch (answer.outcome()) {
+            case PRECONDITION_FAILED -> {
+                resp.sendError(412);
+                return;
+            }
+            case NOT_MODIFIED -> {
+                resp.setStatus(304);
+                resp.setHeader("ETag", etag);
+                resp.setDateHeader("Last-Modified", lastModified);
+                return;
+            }
+            case RANGE_NOT_SATISFIABLE -> {
+                resp.setHeader("Content-Range", answer.contentRange());
+                resp.sendError(416);
+                return;
+            }
+            default -> {
+            }
         }
         String contentType = app.context().getMimeType(file.getFileName().toString());
         if (contentType != null && resp.getContentType() == null) {
             resp.setContentType(contentType);
         }
-        if (type != DispatcherType.ERROR) {
+        if (!error) {
             resp.setHeader("ETag", etag);
             resp.setDateHeader("Last-Modified", lastModified);
             resp.setHeader("Accept-Ranges", "bytes");
         }
-        long start = 0;
-        long count = length;
-        String range = req.getHeader("Range");
-        if (range != null && type != DispatcherType.ERROR && ifRangeAllows(req, etag, lastModified)) {
-            long[] r = ByteRange.parse(range, length);
-            if (r == ByteRange.UNSATISFIABLE) {
-                resp.setHeader("Content-Range", "bytes */" + length);
-                resp.sendError(416);
-                return;
-            }
-            if (r != null) {
-                start = r[0];
-                count = r[1] - r[0] + 1;
-                resp.setStatus(206);
-                resp.setHeader("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + length);
-            }
+        if (answer.outcome() == FileRequest.Outcome.PARTIAL) {
+            resp.setStatus(206);
+            resp.setHeader("Content-Range", answer.contentRange());
         }
+        long start = answer.start();
+        long count = answer.count();
         MaltHttpResponse base = resp instanceof MaltHttpResponse own ? own : null;
         boolean untouched = base != null && !base.isUsingWriter() && base.output().written() == 0
                 && !base.isCommitted();
@@ -142,75 +151,6 @@ public final class DefaultServlet extends HttpServlet {
             throw new FileNotFoundException(path);
         }
         resp.sendError(404);
-    }
-
-    /** RFC 9110 section 13.2.2 order; false when the response (304 or 412) has been set. */
-    private static boolean checkConditions(HttpServletRequest req, HttpServletResponse resp, String etag,
-                                           long lastModified) throws IOException {
-        String ifMatch = req.getHeader("If-Match");
-        if (ifMatch != null && !ifMatch.trim().equals("*") && !etagListMatches(ifMatch, etag, true)) {
-            resp.sendError(412);
-            return false;
-        }
-        if (ifMatch == null) {
-            long ifUnmodified = date(req.getHeader("If-Unmodified-Since"));
-            if (ifUnmodified >= 0 && lastModified / 1000 > ifUnmodified / 1000) {
-                resp.sendError(412);
-                return false;
-            }
-        }
-        String ifNoneMatch = req.getHeader("If-None-Match");
-        if (ifNoneMatch != null) {
-            if (ifNoneMatch.trim().equals("*") || etagListMatches(ifNoneMatch, etag, false)) {
-                notModified(resp, etag, lastModified);
-                return false;
-            }
-            return true;
-        }
-        long ifModified = date(req.getHeader("If-Modified-Since"));
-        if (ifModified >= 0 && lastModified / 1000 <= ifModified / 1000) {
-            notModified(resp, etag, lastModified);
-            return false;
-        }
-        return true;
-    }
-
-    private static void notModified(HttpServletResponse resp, String etag, long lastModified) {
-        resp.setStatus(304);
-        resp.setHeader("ETag", etag);
-        resp.setDateHeader("Last-Modified", lastModified);
-    }
-
-    private static boolean ifRangeAllows(HttpServletRequest req, String etag, long lastModified) {
-        String ifRange = req.getHeader("If-Range");
-        if (ifRange == null) {
-            return true;
-        }
-        String value = ifRange.trim();
-        if (value.startsWith("\"") || value.startsWith("W/")) {
-            return !value.startsWith("W/") && value.equals(etag.substring(2)); // weak tags never match (strong comparison)
-        }
-        long date = date(value);
-        return date >= 0 && lastModified / 1000 == date / 1000;
-    }
-
-    private static boolean etagListMatches(String header, String etag, boolean strong) {
-        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
-        for (String candidate : header.split(",")) {
-            String c = candidate.trim();
-            if (strong) {
-                if (!c.startsWith("W/") && !etag.startsWith("W/") && c.equals(etag)) {
-                    return true;
-                }
-            } else if ((c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long date(String value) {
-        return value == null ? -1 : HttpDates.parse(value);
     }
 
     private static void copy(Path file, long start, long count, HttpServletResponse resp) throws IOException {

@@ -77,7 +77,7 @@ final class FormLogin {
             return;
         }
         MaltHttpSession session = (MaltHttpSession) request.getSession(true);
-        session.data().notes().put(SAVED_REQUEST_NOTE, save(request));
+        session.data().putNote(SAVED_REQUEST_NOTE, save(request));
         if (match != null) {
             // the forward's jakarta.servlet.forward.* attributes then describe the protected URL
             request.target(DispatcherType.REQUEST, request.getRequestURI(), match.servletPath(), match.pathInfo(),
@@ -145,7 +145,7 @@ final class FormLogin {
             return;
         }
         MaltHttpSession session = security.rememberLogin(request, user, HttpServletRequest.FORM_AUTH, true);
-        SavedRequest saved = (SavedRequest) session.data().notes().get(SAVED_REQUEST_NOTE);
+        SavedRequest saved = (SavedRequest) session.data().note(SAVED_REQUEST_NOTE);
         String location;
         if (saved != null) {
             location = saved.requestUri() + (saved.queryString() == null ? "" : "?" + saved.queryString());
@@ -168,12 +168,12 @@ final class FormLogin {
         if (session == null || request.getUserPrincipal() == null) {
             return;
         }
-        Object note = session.data().notes().get(SAVED_REQUEST_NOTE);
+        Object note = session.data().note(SAVED_REQUEST_NOTE);
         if (!(note instanceof SavedRequest saved)
                 || !saved.requestUri().equals(withoutSessionId(request.model().requestUri()))) {
             return;
         }
-        session.data().notes().remove(SAVED_REQUEST_NOTE);
+        session.data().removeNote(SAVED_REQUEST_NOTE);
         if (!saved.method().equals(request.getMethod()) || saved.parameters() != null) {
             request.restoreSavedRequest(saved.method(), saved.parameters());
         }

@@ -367,12 +367,12 @@ public final class Security {
         if (session == null) {
             return;
         }
-        Object note = session.data().notes().get(LOGIN_NOTE);
+        Object note = session.data().note(LOGIN_NOTE);
         if (!(note instanceof SessionLogin login)) {
             return;
         }
         if (realm.hasUserFile() && !realm.hasUser(login.user())) {
-            session.data().notes().remove(LOGIN_NOTE); // the operator removed the user: the login ends
+            session.data().removeNote(LOGIN_NOTE); // the operator removed the user: the login ends
             return;
         }
         request.setUser(new UserPrincipal(login.user()), login.authType());
@@ -395,7 +395,7 @@ public final class Security {
         } else if (!committed) {
             request.changeSessionId();
         }
-        session.data().notes().put(LOGIN_NOTE, new SessionLogin(user, authType));
+        session.data().putNote(LOGIN_NOTE, new SessionLogin(user, authType));
         return session;
     }
 
@@ -465,7 +465,7 @@ public final class Security {
     public void logout(MaltHttpRequest request) {
         MaltHttpSession session = (MaltHttpSession) request.getSession(false);
         if (session != null) {
-            session.data().notes().remove(LOGIN_NOTE);
+            session.data().removeNote(LOGIN_NOTE);
         }
     }
 }

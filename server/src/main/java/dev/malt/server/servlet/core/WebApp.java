@@ -60,11 +60,21 @@ public final class WebApp {
 
     /**
      * What a context needs from the worker it runs in. {@code clock} is what session times are read
-     * from (the system clock; tests move their own).
+     * from (the system clock; tests move their own); {@code sessionStores} opens the context's session
+     * store, whose expired sessions are looked for every {@code sessionSweepSeconds}.
      */
     public record Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
                               Contexts host, MultipartParser multipart, List<ContainerFeature> features,
-                              Clock clock) {
+                              Clock clock, SessionStore.Factory sessionStores, int sessionSweepSeconds) {
+
+        /** Sessions in this worker's memory. */
+        public Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
+                           Contexts host, MultipartParser multipart, List<ContainerFeature> features,
+                           Clock clock) {
+            this(appName, executor, timers, workers, host, multipart, features, clock,
+                    MemorySessionStore.factory(MemorySessionStore.DEFAULT_MAX_SESSIONS),
+                    SessionManager.DEFAULT_SWEEP_SECONDS);
+        }
 
         public Environment(String appName, Executor executor, ScheduledExecutorService timers, int workers,
                            Contexts host, MultipartParser multipart, List<ContainerFeature> features) {
@@ -123,8 +133,8 @@ public final class WebApp {
         this.resources = new WebResources(deployed.resourceRoots());
         this.context = new MaltServletContext(this, model.contextParams());
         this.restrictedContext = context.restrictedView();
-        this.sessions = new SessionManager(this, new MemorySessionStore(MemorySessionStore.DEFAULT_MAX_SESSIONS),
-                model.sessionConfig(), env.workers());
+        this.sessions = new SessionManager(this, env.sessionStores(), model.sessionConfig(), env.workers(),
+                env.sessionSweepSeconds());
         this.security = new Security(this);
     }
 
@@ -589,7 +599,8 @@ public final class WebApp {
         }
         security.start();
         sessions.start();
-        if (env.workers() > 1 && (listeners.hasSessionListeners() || model.sessionConfig().timeoutMinutes() != null)) {
+        if (env.workers() > 1 && !sessions.isShared()
+                && (listeners.hasSessionListeners() || model.sessionConfig().timeoutMinutes() != null)) {
             log.warn(ServletMessages.sessionsNotShared(appName(), env.workers()));
         }
         state = State.RUNNING;

@@ -71,40 +71,13 @@ public final class WebAppDeployer {
         String contextDir = ContextNames.directoryName(context);
         Path absolute = source.toAbsolutePath().normalize();
         Path appStateDir = stateDir.toAbsolutePath().normalize().resolve("webapps").resolve(contextDir);
-        Path root;
-        List<Path> jarResourceDirs = new ArrayList<>();
-        WebAppAssembler.Result assembled;
-        if (Files.isDirectory(absolute)) {
-            root = ExplodedDirectory.verify(absolute);
-            Path extracted = JarResources.extractForExploded(root, appStateDir, limits);
-            if (extracted != null) {
-                jarResourceDirs.add(extracted);
-            }
-            // An exploded directory may change in place: assembled at every start.
-            assembled = new WebAppAssembler(root, absolute.toString(), false, limits).assemble();
-        } else if (Files.isRegularFile(absolute)) {
-            Path versionDir = WarUnpacker.unpack(absolute, appStateDir, limits);
-            root = versionDir.resolve(WarUnpacker.WAR_DIR);
-            jarResourceDirs.add(versionDir.resolve(WarUnpacker.JAR_RESOURCES_DIR));
-            assembled = ModelCache.load(versionDir, root);
-            if (assembled == null) {
-                assembled = new WebAppAssembler(root, absolute.toString(), true, limits).assemble();
-                ModelCache.store(versionDir, assembled);
-            }
-        } else {
+        if (!Files.isDirectory(absolute) && !Files.isRegularFile(absolute)) {
             throw new AppLoadException(DeployMessages.sourceMissing(appName, absolute));
         }
-
-        List<Path> resourceRoots = new ArrayList<>();
-        resourceRoots.add(root);
-        for (Path jar : assembled.includedJars()) {
-            for (Path dir : jarResourceDirs) {
-                Path resources = dir.resolve(jar.getFileName().toString());
-                if (Files.isDirectory(resources)) {
-                    resourceRoots.add(resources);
-                }
-            }
-        }
+        Layout layout = layout(absolute, appStateDir);
+        Path root = layout.resourceRoots().get(0);
+        WebAppAssembler.Result assembled = layout.assembled();
+        List<Path> resourceRoots = layout.resourceRoots();
 
         List<Path> classpath = new ArrayList<>();
         Path classes = root.resolve("WEB-INF/classes");
@@ -119,6 +92,69 @@ public final class WebAppDeployer {
         Path tempDir = WorkerTempDir.create(stateDir, contextDir);
         WebAppClassLoader loader = new WebAppClassLoader("malt-app:" + appName + context, urls(classpath));
         return new DeployedApp(context, absolute, assembled.model(), loader, resourceRoots, tempDir);
+    }
+
+    /**
+     * A context's static side, without deploying it: the directories its files come from, in the order the
+     * default servlet tries them (the WAR's root, then the {@code META-INF/resources} of its jars), and its
+     * merged model (servlet mappings, security constraints, JSP groups). A .war is unpacked under
+     * {@code scratchDir} with the same checks and caps as a deployment; no class of the app is loaded.
+     *
+     * @param resourceRoots the WAR's root first; a file found in an earlier root hides later ones
+     */
+    public record StaticSide(List<Path> resourceRoots, WebAppModel model) {
+        public StaticSide {
+            resourceRoots = List.copyOf(resourceRoots);
+        }
+    }
+
+    /** See {@link StaticSide}; {@code scratchDir} is the caller's to delete. */
+    public StaticSide staticSide(String appName, Path source, Path scratchDir) throws AppLoadException {
+        Path absolute = source.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute) && !Files.isRegularFile(absolute)) {
+            throw new AppLoadException(DeployMessages.sourceMissing(appName, absolute));
+        }
+        Layout layout = layout(absolute, scratchDir.toAbsolutePath().normalize());
+        return new StaticSide(layout.resourceRoots(), layout.assembled().model());
+    }
+
+    /** Where a WAR's files are (unpacked when it is a file), and its model. */
+    private record Layout(List<Path> resourceRoots, WebAppAssembler.Result assembled) {
+    }
+
+    private Layout layout(Path absolute, Path appStateDir) throws AppLoadException {
+        Path root;
+        List<Path> jarResourceDirs = new ArrayList<>();
+        WebAppAssembler.Result assembled;
+        if (Files.isDirectory(absolute)) {
+            root = ExplodedDirectory.verify(absolute);
+            Path extracted = JarResources.extractForExploded(root, appStateDir, limits);
+            if (extracted != null) {
+                jarResourceDirs.add(extracted);
+            }
+            // An exploded directory may change in place: assembled at every start.
+            assembled = new WebAppAssembler(root, absolute.toString(), false, limits).assemble();
+        } else {
+            Path versionDir = WarUnpacker.unpack(absolute, appStateDir, limits);
+            root = versionDir.resolve(WarUnpacker.WAR_DIR);
+            jarResourceDirs.add(versionDir.resolve(WarUnpacker.JAR_RESOURCES_DIR));
+            assembled = ModelCache.load(versionDir, root);
+            if (assembled == null) {
+                assembled = new WebAppAssembler(root, absolute.toString(), true, limits).assemble();
+                ModelCache.store(versionDir, assembled);
+            }
+        }
+        List<Path> resourceRoots = new ArrayList<>();
+        resourceRoots.add(root);
+        for (Path jar : assembled.includedJars()) {
+            for (Path dir : jarResourceDirs) {
+                Path resources = dir.resolve(jar.getFileName().toString());
+                if (Files.isDirectory(resources)) {
+                    resourceRoots.add(resources);
+                }
+            }
+        }
+        return new Layout(resourceRoots, assembled);
     }
 
     /**

@@ -155,6 +155,18 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     }
 
     @Override
+    public void beforeEnd() {
+        if (servletRequest == null) {
+            return;
+        }
+        for (RequestSession session : servletRequest.sessionsUsed()) {
+            if (session.used() != null) {
+                session.manager().saveBeforeResponseEnds(session.used());
+            }
+        }
+    }
+
+    @Override
     public long declaredLength() {
         return contentLength;
     }

@@ -70,7 +70,7 @@ public final class MaltHttpSession implements HttpSession {
     @Override
     public Object getAttribute(String name) {
         check("getAttribute");
-        return name == null ? null : data.attributes().get(name);
+        return name == null ? null : manager.read(data, data.attributes().get(name));
     }
 
     @Override

@@ -151,20 +151,23 @@ public final class RequestSession {
             String name = sessions.cookieConfig().effectiveName();
             jakarta.servlet.http.Cookie[] cookies = request.getCookies();
             if (cookies != null) {
-                String first = null;
+                java.util.List<String> values = new java.util.ArrayList<>(1);
                 for (jakarta.servlet.http.Cookie cookie : cookies) {
                     if (cookie.getName().equals(name)) {
-                        if (first == null) {
-                            first = cookie.getValue();
-                        }
-                        if (sessions.find(cookie.getValue()) != null) {
-                            first = cookie.getValue(); // several cookies (paths): take the one that is live
-                            break;
-                        }
+                        values.add(cookie.getValue());
                     }
                 }
-                if (first != null) {
-                    requestedId = first;
+                if (!values.isEmpty()) {
+                    requestedId = values.get(0);
+                    if (values.size() > 1) {
+                        // several cookies (paths): take the one that is live; one cookie is looked up once, later
+                        for (String value : values) {
+                            if (sessions.find(value) != null) {
+                                requestedId = value;
+                                break;
+                            }
+                        }
+                    }
                     fromCookie = true;
                     return;
                 }

@@ -38,6 +38,14 @@ public final class ResponseOutput {
         default java.util.function.Supplier<Map<String, String>> trailers() {
             return null;
         }
+
+        /**
+         * The response is about to end (its last bytes go out next), perhaps before the servlet returns: a
+         * declared Content-Length reached, a redirect. Sessions shared by workers are saved here, so the
+         * client's next request, which may reach another worker at once, finds them.
+         */
+        default void beforeEnd() {
+        }
     }
 
     private final ResponseChannel channel;
@@ -174,6 +182,7 @@ public final class ResponseOutput {
         }
         resetBuffer();
         written = length;
+        head.beforeEnd();
         commitWithLength(length);
         if (!bodyless && length > 0) {
             try {
@@ -256,6 +265,7 @@ public final class ResponseOutput {
             abort(broken); // e.g. a PrintWriter swallowed the failure: end the exchange now
             throw broken;
         }
+        head.beforeEnd();
         try {
             commit(true);
             drain();

@@ -708,9 +708,37 @@ public final class ServletMessages {
     }
 
     public static String sessionsNotShared(String appName, int workers) {
-        return "App '" + appName + "' uses HTTP sessions and runs " + workers + " workers. Sessions live in each "
-                + "worker's memory for now, and nginx may send a user's next request to another worker, which "
-                + "will not know the session. Run it with 'workers = 1' until sessions are shared.";
+        return "App '" + appName + "' uses HTTP sessions and runs " + workers + " workers with 'session-store = "
+                + "memory': sessions live in each worker's memory, and nginx may send a user's next request to "
+                + "another worker, which will not know the session. Remove 'session-store = memory' (the default "
+                + "'file' store is shared by all workers), or run 'workers = 1'.";
+    }
+
+    public static String sessionAttributeNotSerializable(String appName, String name, String className,
+                                                         String store) {
+        return "setAttribute(\"" + name + "\"): app '" + appName + "' keeps sessions in a store shared by its "
+                + "workers (" + store + "), so every attribute is serialized, and " + className + " does not "
+                + "implement java.io.Serializable. Make it Serializable (its fields too, or mark them transient), "
+                + "store something that is, or set 'session-store = memory' with 'workers = 1'.";
+    }
+
+    public static String sessionStoreInvalid(String appName, String store, String detail) {
+        String shown = store.replaceAll("//[^@/]*@", "//***@"); // never a password in the log
+        return "App '" + appName + "': session-store = " + shown + " cannot be used: " + detail
+                + ". Write e.g. redis://10.0.0.5:6379/0.";
+    }
+
+    public static String sessionStoreUnavailable(String appName, String detail) {
+        return "App '" + appName + "': the session store is unavailable (" + detail + ")";
+    }
+
+    public static String sessionNotSaved(String appName, String id, String detail) {
+        return "App '" + appName + "': session " + shortId(id) + " was not saved: " + detail;
+    }
+
+    /** Enough of a session id to tell sessions apart in a log, not enough to take one over. */
+    public static String shortId(String id) {
+        return id == null || id.length() <= 6 ? String.valueOf(id) : id.substring(0, 6) + "…";
     }
 
     public static String sslTrackingUnsupported() {

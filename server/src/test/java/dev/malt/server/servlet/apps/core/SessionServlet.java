@@ -29,6 +29,25 @@ public class SessionServlet extends HttpServlet {
             case "/set" -> req.getSession().setAttribute(name, req.getParameter("value"));
             case "/bind" -> req.getSession().setAttribute(name, new BindingValue(getServletContext(),
                     req.getParameter("label")));
+            case "/activation" -> req.getSession().setAttribute(name, new ActivationValue(req.getParameter("label")));
+            case "/plain" -> {
+                try {
+                    req.getSession().setAttribute(name, new Unserializable.Plain());
+                    out.println("error=none");
+                } catch (IllegalArgumentException e) {
+                    out.println("error=" + e.getMessage());
+                }
+            }
+            case "/holder" -> req.getSession().setAttribute(name, new Unserializable.Holder());
+            case "/append" -> {
+                @SuppressWarnings("unchecked")
+                java.util.ArrayList<String> list = (java.util.ArrayList<String>) req.getSession().getAttribute(name);
+                if (list == null) {
+                    list = new java.util.ArrayList<>();
+                    req.getSession().setAttribute(name, list);
+                }
+                list.add(req.getParameter("value")); // changed in place, not set again
+            }
             case "/remove" -> req.getSession().removeAttribute(name);
             case "/timeout" -> req.getSession().setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
             case "/invalidate" -> {

@@ -1,4 +1,4 @@
-package dev.malt.server.servlet.core;
+package dev.malt.server.files;
 
 /**
  * One byte range of a {@code Range: bytes=...} header (RFC 9110 section 14.1.2). Several ranges get
