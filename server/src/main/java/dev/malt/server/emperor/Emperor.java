@@ -9,7 +9,7 @@ import dev.malt.server.control.ControlSocketServer;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.logging.Logging;
 import dev.malt.server.master.MasterOptions;
-import dev.malt.server.master.MasterStatus;
+import dev.malt.server.status.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
 import dev.malt.server.metrics.StatsServer;
 import dev.malt.server.systemd.ServiceNotifier;

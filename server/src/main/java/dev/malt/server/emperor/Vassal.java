@@ -7,7 +7,7 @@ import dev.malt.server.logging.LogSink;
 import dev.malt.server.master.Master;
 import dev.malt.server.master.MasterEvent;
 import dev.malt.server.master.MasterOptions;
-import dev.malt.server.master.MasterStatus;
+import dev.malt.server.status.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
 import dev.malt.server.systemd.SocketActivation;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package dev.malt.server.master;
 
 import dev.malt.server.control.ControlMessage;
+import dev.malt.server.status.MasterStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

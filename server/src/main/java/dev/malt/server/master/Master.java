@@ -5,6 +5,7 @@ import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.metrics.StatsServer;
 import dev.malt.server.metrics.StatsSnapshot;
+import dev.malt.server.status.MasterStatus;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;

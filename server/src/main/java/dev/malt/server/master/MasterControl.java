@@ -2,6 +2,7 @@ package dev.malt.server.master;
 
 import dev.malt.server.control.ControlCommands;
 import dev.malt.server.logging.LogSink;
+import dev.malt.server.status.MasterStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

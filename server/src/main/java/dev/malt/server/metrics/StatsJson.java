@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.malt.server.master.MasterStatus;
-import dev.malt.server.master.MasterStatus.WorkerStatus;
+import dev.malt.server.status.MasterStatus;
+import dev.malt.server.status.MasterStatus.WorkerStatus;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.malt.server.metrics;
 
-import dev.malt.server.master.MasterStatus;
+import dev.malt.server.status.MasterStatus;
 
 import java.util.List;
 import java.util.Objects;

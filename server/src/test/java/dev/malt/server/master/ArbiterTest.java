@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.malt.server.control.ControlMessage;
+import dev.malt.server.status.MasterStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.malt.server.metrics;
 
-import dev.malt.server.master.MasterStatus;
-import dev.malt.server.master.MasterStatus.WorkerStatus;
+import dev.malt.server.status.MasterStatus;
+import dev.malt.server.status.MasterStatus.WorkerStatus;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.malt.server.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import dev.malt.server.master.MasterStatus.WorkerStatus;
+import dev.malt.server.status.MasterStatus.WorkerStatus;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.malt.server.master;
+package dev.malt.server.status;
 
 import java.util.List;
 
