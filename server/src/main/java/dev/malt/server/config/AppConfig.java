@@ -308,6 +308,16 @@ public final class AppConfig {
         return string("stats").map(a -> ListenAddress.parse(a).resolveAgainst(baseDir()));
     }
 
+    /** Where to serve Prometheus metrics ({@code metrics}); empty when nowhere. */
+    public Optional<ListenAddress> metrics() {
+        return string("metrics").map(a -> ListenAddress.parse(a).resolveAgainst(baseDir()));
+    }
+
+    /** Whether workers keep Micrometer meters and report them ({@code metrics-enabled}, on by default). */
+    public boolean metricsEnabled() {
+        return bool("metrics-enabled");
+    }
+
     // ---- processes
 
     public int workers() {

@@ -64,6 +64,12 @@ public final class Option {
             "seconds a response write may wait for a client that does not read before the connection is closed");
     static final Option STATS = scalar("stats", SOCKETS, ValueType.address(), null,
             "serve stats as JSON on this address (TCP or unix)");
+    // Metrics (issue #11): a Prometheus endpoint, and the workers' Micrometer meters behind it
+    static final Option METRICS = scalar("metrics", SOCKETS, ValueType.address(), null,
+            "serve Prometheus metrics (GET /metrics) on this address (TCP or unix); the emperor's covers every app");
+    static final Option METRICS_ENABLED = scalar("metrics-enabled", SOCKETS, ValueType.flag(), "true",
+            "keep Micrometer meters in each worker (requests by status, latency histogram, threads, traffic, JVM);"
+                    + " false saves their cost per request and leaves only what the master counts");
 
     // Application
     static final Option NAME = scalar("name", APP, ValueType.appName(), null,

@@ -8,7 +8,7 @@ import java.util.Map;
  * One line on a master/worker control connection: a verb, then {@code key=value} fields, or free text
  * for {@link #BOOT_FAILED}. Text lines keep the connection easy to watch with strace or socat.
  *
- * <p>Worker to master: {@link #READY}, {@link #HEARTBEAT}, {@link #BOOT_FAILED}.
+ * <p>Worker to master: {@link #READY}, {@link #HEARTBEAT}, {@link #METRICS}, {@link #BOOT_FAILED}.
  * Master to worker: {@link #STOP}. The listening descriptors travel before any line (SCM_RIGHTS).
  */
 public record ControlMessage(String verb, Map<String, String> fields, String text) {
@@ -17,6 +17,10 @@ public record ControlMessage(String verb, Map<String, String> fields, String tex
     public static final String READY = "READY";
     /** Periodic liveness and counters: requests, exceptions, tx, avg_rt, busy, oldest (ms), oldest_uri. */
     public static final String HEARTBEAT = "HEARTBEAT";
+    /** With each heartbeat: the worker's meters, as one line of JSON in the text ({@code metrics.MetricsWire}). */
+    public static final String METRICS = "METRICS";
+    /** Longest line either side accepts, newline included; a longer one ends the connection. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
     /** The app could not be loaded; the text says why. The worker exits right after. */
     public static final String BOOT_FAILED = "BOOT_FAILED";
     /** Stop accepting, finish in-flight requests within {@code mercy} ms, exit. */

@@ -113,6 +113,7 @@ public final class Emperor {
         ControlRegistry registry = ControlRegistry.standard();
         ControlSocketServer control = null;
         StatsServer stats = null;
+        dev.malt.server.metrics.MetricsEndpoint metrics = null;
         Path pidfile = config.pidfile().orElse(null);
         try {
             if (pidfile != null) {
@@ -123,6 +124,10 @@ public final class Emperor {
                     pidfile == null ? "" : pidfile.toAbsolutePath().toString(), control.path()));
             if (config.stats().isPresent()) {
                 stats = StatsServer.serve(group, config.stats().get(), this::statsDocument);
+            }
+            if (config.metrics().isPresent()) {
+                metrics = dev.malt.server.metrics.MetricsEndpoint.start(group, config.metrics().get(),
+                        io.prometheus.metrics.model.snapshots.Labels.of("worker", "emperor"), this::metricSnapshots);
             }
             Signal.handle(new Signal("TERM"), s -> stopping = true);
             Signal.handle(new Signal("INT"), s -> stopping = true);
@@ -148,6 +153,9 @@ public final class Emperor {
         } finally {
             if (stats != null) {
                 stats.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             if (control != null) {
                 control.close();
@@ -393,6 +401,45 @@ public final class Emperor {
                 .thenApply(done -> all.stream().map(CompletableFuture::join).toList()));
     }
 
+    /** Every app's stats document, in name order, for the control socket's {@code stats} ({@code malt top}). */
+    private CompletableFuture<List<dev.malt.server.metrics.StatsSnapshot>> statsSnapshots(String app) {
+        CompletableFuture<List<CompletableFuture<dev.malt.server.metrics.StatsSnapshot>>> collected =
+                new CompletableFuture<>();
+        post(() -> {
+            List<CompletableFuture<dev.malt.server.metrics.StatsSnapshot>> all = new ArrayList<>();
+            for (Vassal vassal : vassals.values()) {
+                if (app.isEmpty() || vassal.name.equals(app)) {
+                    all.add(vassal.statsSnapshot());
+                }
+            }
+            collected.complete(all);
+        });
+        return collected.thenCompose(all -> CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(done -> all.stream().map(CompletableFuture::join)
+                        .sorted(java.util.Comparator.comparing(s -> s.master().appName())).toList()));
+    }
+
+    /**
+     * The metric families of every running app, for one scrape of {@code metrics}. An app that cannot answer (it
+     * is stopping, say) is left out of this scrape rather than failing it for the others.
+     */
+    private CompletableFuture<List<io.prometheus.metrics.model.snapshots.MetricSnapshot>> metricSnapshots() {
+        CompletableFuture<List<CompletableFuture<List<io.prometheus.metrics.model.snapshots.MetricSnapshot>>>> collected =
+                new CompletableFuture<>();
+        post(() -> {
+            List<CompletableFuture<List<io.prometheus.metrics.model.snapshots.MetricSnapshot>>> all = new ArrayList<>();
+            for (Vassal vassal : vassals.values()) {
+                all.add(vassal.metricSnapshots().exceptionally(e -> {
+                    LOG.warn("app {}: no metrics in this scrape: {}", vassal.name, e.toString());
+                    return List.of();
+                }));
+            }
+            collected.complete(all);
+        });
+        return collected.thenCompose(all -> CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(done -> all.stream().flatMap(f -> f.join().stream()).toList()));
+    }
+
     /** uWSGI's emperor stats: the emperor itself and its {@code vassals[]}. */
     private CompletableFuture<byte[]> statsDocument() {
         return statuses().thenApply(list -> {
@@ -435,6 +482,10 @@ public final class Emperor {
                 case "status" -> {
                     return statuses().thenApply(list -> MasterStatus.toJson("emperor", list.stream()
                             .filter(s -> app.isEmpty() || s.appName().equals(app)).toList()));
+                }
+                case "stats" -> {
+                    return statsSnapshots(app).thenApply(list -> new String(
+                            new dev.malt.server.metrics.StatsJson().renderApps("emperor", list), StandardCharsets.UTF_8));
                 }
                 case "reopen-logs" -> {
                     post(Emperor.this::reopenLogs);
@@ -487,7 +538,7 @@ public final class Emperor {
                     return answer;
                 }
                 default -> throw new IllegalArgumentException("unknown command '" + command
-                        + "'; use reload, chain-reload, stop, status, reopen-logs or cache-purge");
+                        + "'; use reload, chain-reload, stop, status, stats, reopen-logs or cache-purge");
             }
         }
     }

@@ -232,6 +232,22 @@ final class Vassal {
         return status().thenApply(s -> s.settled(config == null ? 0 : config.workers()));
     }
 
+    /** The app's stats (uWSGI's document, for {@code malt top}): the master's while it runs, else its status alone. */
+    CompletableFuture<dev.malt.server.metrics.StatsSnapshot> statsSnapshot() {
+        if (master != null && (state == State.RUNNING || state == State.STOPPING)) {
+            return master.statsSnapshot();
+        }
+        return status().thenApply(s -> new dev.malt.server.metrics.StatsSnapshot(s, List.of(), 0, 0));
+    }
+
+    /** The app's metric families while it runs; none while it is broken, throttled or stopped. */
+    CompletableFuture<List<io.prometheus.metrics.model.snapshots.MetricSnapshot>> metricSnapshots() {
+        if (master != null && (state == State.RUNNING || state == State.STOPPING)) {
+            return master.metricSnapshots();
+        }
+        return CompletableFuture.completedFuture(List.of());
+    }
+
     /** The app's status: the master's own while it runs, else a line for its state and last error. */
     CompletableFuture<MasterStatus> status() {
         if (master != null && (state == State.RUNNING || state == State.STOPPING)) {

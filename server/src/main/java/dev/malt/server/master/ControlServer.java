@@ -1,6 +1,7 @@
 package dev.malt.server.master;
 
 import dev.malt.server.control.ControlMessage;
+import dev.malt.server.metrics.AppMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,7 +30,7 @@ import java.util.List;
 final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
-    static final int MAX_LINE = 64 * 1024;
+    static final int MAX_LINE = ControlMessage.MAX_LINE_BYTES;
 
     private final Channel serverChannel;
 
@@ -37,8 +38,12 @@ final class ControlServer implements AutoCloseable {
         this.serverChannel = serverChannel;
     }
 
-    static ControlServer start(EventLoopGroup group, Path socket, List<FileDescriptor> listeners, Arbiter arbiter)
-            throws InterruptedException {
+    /**
+     * @param metrics keeps each worker's latest {@link ControlMessage#METRICS} report; they go there directly, not
+     *                through the arbiter, whose loop supervises and has no use for them
+     */
+    static ControlServer start(EventLoopGroup group, Path socket, List<FileDescriptor> listeners, Arbiter arbiter,
+                               AppMetrics metrics) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(EpollServerDomainSocketChannel.class)
@@ -50,7 +55,7 @@ final class ControlServer implements AutoCloseable {
                                 new LineBasedFrameDecoder(MAX_LINE),
                                 new StringDecoder(StandardCharsets.UTF_8),
                                 new StringEncoder(StandardCharsets.UTF_8),
-                                new WorkerLineHandler(pid, arbiter));
+                                new WorkerLineHandler(pid, arbiter, metrics));
                         arbiter.post(new MasterEvent.WorkerConnected(pid, new NettyControlLink(ch, listeners)));
                     }
                 });
@@ -66,21 +71,30 @@ final class ControlServer implements AutoCloseable {
     private static final class WorkerLineHandler extends SimpleChannelInboundHandler<String> {
         private final long pid;
         private final Arbiter arbiter;
+        private final AppMetrics metrics;
 
-        WorkerLineHandler(long pid, Arbiter arbiter) {
+        WorkerLineHandler(long pid, Arbiter arbiter, AppMetrics metrics) {
             this.pid = pid;
             this.arbiter = arbiter;
+            this.metrics = metrics;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
-            if (!line.isBlank()) {
-                arbiter.post(new MasterEvent.WorkerSaid(pid, ControlMessage.parse(line)));
+            if (line.isBlank()) {
+                return;
+            }
+            ControlMessage message = ControlMessage.parse(line);
+            if (ControlMessage.METRICS.equals(message.verb())) {
+                metrics.report(pid, message.text());
+            } else {
+                arbiter.post(new MasterEvent.WorkerSaid(pid, message));
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            metrics.forget(pid);
             arbiter.post(new MasterEvent.ControlClosed(pid));
         }
 

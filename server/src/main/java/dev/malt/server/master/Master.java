@@ -3,6 +3,8 @@ package dev.malt.server.master;
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
+import dev.malt.server.metrics.AppMetrics;
+import dev.malt.server.metrics.MetricsEndpoint;
 import dev.malt.server.metrics.StatsServer;
 import dev.malt.server.metrics.StatsSnapshot;
 import dev.malt.server.status.MasterStatus;
@@ -40,6 +42,10 @@ public final class Master implements AutoCloseable {
     private ListenQueueMonitor queueMonitor;
     private final java.util.concurrent.ScheduledExecutorService monitorThread;
     private StatsServer statsServer;
+    /** The app's own {@code metrics = ADDR}, when its INI sets one. */
+    private MetricsEndpoint metricsEndpoint;
+    /** The workers' latest meter reports; what the metrics and the stats' latencies are made of. */
+    private final AppMetrics appMetrics;
     /** The app's response cache (cache-route...); null when it caches nothing. */
     private volatile dev.malt.server.cache.MasterCache cache;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -50,6 +56,7 @@ public final class Master implements AutoCloseable {
         this.config = Objects.requireNonNull(config);
         this.logSink = Objects.requireNonNull(logSink);
         this.options = Objects.requireNonNull(options);
+        this.appMetrics = new AppMetrics(config.appName());
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Malt's master needs Linux epoll to share listening sockets with workers: "
                     + Epoll.unavailabilityCause());
@@ -72,7 +79,7 @@ public final class Master implements AutoCloseable {
         runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
-        controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter);
+        controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter, appMetrics);
         startCache(dev.malt.server.cache.CacheSettings.from(config));
         if (options.workerOwner().isPresent()) {
             // Workers that dropped privileges must still reach their master: hand them the directory.
@@ -89,6 +96,9 @@ public final class Master implements AutoCloseable {
         if (config.stats().isPresent()) {
             statsServer = StatsServer.start(group, config.stats().get(), this::statsSnapshot);
             LOG.info("stats for {} on {}", config.appName(), config.stats().get());
+        }
+        if (config.metrics().isPresent()) {
+            metricsEndpoint = MetricsEndpoint.start(group, config.metrics().get(), processLabels(), this::metricSnapshots);
         }
         Thread loop = new AppThreadFactory("arbiter-" + config.appName(), config.appName()).newThread(this::runArbiter);
         loop.setDaemon(false);
@@ -162,7 +172,7 @@ public final class Master implements AutoCloseable {
     public boolean canReconfigure(AppConfig next) {
         return next.sockets().equals(config.sockets()) && next.listenBacklog() == config.listenBacklog()
                 && next.chmodSocket().equals(config.chmodSocket()) && next.chownSocket().equals(config.chownSocket())
-                && next.stats().equals(config.stats());
+                && next.stats().equals(config.stats()) && next.metrics().equals(config.metrics());
     }
 
     /** Reloads onto a changed config: new workers run it, old ones finish. See {@link #canReconfigure}. */
@@ -198,12 +208,15 @@ public final class Master implements AutoCloseable {
         return answer;
     }
 
-    /** The stats server's view: the arbiter's status plus the listen queues only the master sees. */
+    /**
+     * The stats server's view: the arbiter's status plus what only the master sees: listen queues, the workers' PSS
+     * (read from /proc on the monitor thread, never on the arbiter's) and their latencies.
+     */
     public CompletableFuture<StatsSnapshot> statsSnapshot() {
         dev.malt.server.cache.MasterCache current = cache;
         CompletableFuture<dev.malt.server.cache.CacheStats> cacheStats = current == null
                 ? CompletableFuture.completedFuture(null) : current.stats();
-        return status().thenCombine(cacheStats, (status, cacheNow) -> {
+        return status().thenCombineAsync(cacheStats, (status, cacheNow) -> {
             List<StatsSnapshot.Socket> entries = new java.util.ArrayList<>();
             long fullest = 0;
             for (ListenSockets.Bound socket : sockets()) {
@@ -213,8 +226,23 @@ public final class Master implements AutoCloseable {
                         socket.spec().kind() == ListenSpec.Kind.HTTP ? "http" : "uwsgi", queue.length(),
                         queue.limit() > 0 ? queue.limit() : config.listenBacklog()));
             }
-            return new StatsSnapshot(status, entries, fullest, queueMonitor.fullEvents(), cacheNow);
-        });
+            java.util.Map<Long, StatsSnapshot.WorkerDetail> details = new java.util.HashMap<>();
+            for (MasterStatus.WorkerStatus worker : status.workers()) {
+                details.put(worker.pid(), new StatsSnapshot.WorkerDetail(ProcessMemory.pssBytes(worker.pid()),
+                        appMetrics.latency(worker.pid())));
+            }
+            return new StatsSnapshot(status, entries, fullest, queueMonitor.fullEvents(), cacheNow, details);
+        }, monitorThread);
+    }
+
+    /** Every metric family of this app now, for a scrape: its workers' meters and what the master counts. */
+    public CompletableFuture<List<io.prometheus.metrics.model.snapshots.MetricSnapshot>> metricSnapshots() {
+        return statsSnapshot().thenApply(appMetrics::snapshots);
+    }
+
+    /** The labels of the master JVM's own meters when it serves {@code metrics} itself. */
+    private io.prometheus.metrics.model.snapshots.Labels processLabels() {
+        return io.prometheus.metrics.model.snapshots.Labels.of("app", config.appName(), "worker", "master");
     }
 
     /** Completes when every worker has exited after a stop. */
@@ -244,6 +272,9 @@ public final class Master implements AutoCloseable {
     public void close() {
         if (statsServer != null) {
             statsServer.close();
+        }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
         }
         if (controlServer != null) {
             controlServer.close();

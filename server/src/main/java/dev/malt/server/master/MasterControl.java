@@ -14,6 +14,7 @@ final class MasterControl implements ControlCommands {
 
     private final Master master;
     private final LogSink sink;
+    private final dev.malt.server.metrics.StatsJson statsJson = new dev.malt.server.metrics.StatsJson();
 
     MasterControl(Master master, LogSink sink) {
         this.master = master;
@@ -48,8 +49,12 @@ final class MasterControl implements ControlCommands {
             case "status" -> {
                 return master.status().thenApply(status -> MasterStatus.toJson("app", List.of(status)));
             }
+            case "stats" -> {
+                return master.statsSnapshot().thenApply(stats -> new String(statsJson.renderApps("app", List.of(stats)),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
             default -> throw new IllegalArgumentException("unknown command '" + command
-                    + "'; use reload, chain-reload, stop, status, reopen-logs or cache-purge");
+                    + "'; use reload, chain-reload, stop, status, stats, reopen-logs or cache-purge");
         }
         return CompletableFuture.completedFuture(command + ": " + name);
     }

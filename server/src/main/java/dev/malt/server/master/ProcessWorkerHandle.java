@@ -1,8 +1,5 @@
 package dev.malt.server.master;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /** A real worker process. Memory figures come from /proc, so reading them costs the worker nothing. */
@@ -38,26 +35,11 @@ final class ProcessWorkerHandle implements WorkerHandle {
 
     @Override
     public long rssBytes() {
-        return statusField(process.pid(), "VmRSS:");
+        return ProcessMemory.rssBytes(process.pid());
     }
 
     @Override
     public long vszBytes() {
-        return statusField(process.pid(), "VmSize:");
-    }
-
-    /** A "kB" line of /proc/PID/status, in bytes; -1 if the process is gone or the field is absent. */
-    static long statusField(long pid, String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith(field)) {
-                    String[] parts = line.substring(field.length()).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return ProcessMemory.vszBytes(process.pid());
     }
 }

@@ -35,6 +35,10 @@ import java.util.Properties;
  *       {@code avg_rt × requests}, which is exact up to rounding because Malt's {@code avg_rt} is a true mean.</li>
  *   <li>{@code respawn_count} counts spawns of the slot, the first one included, as uWSGI does.</li>
  *   <li>Each worker shows one app and one core that sums all of its threads.</li>
+ *   <li>Malt adds, where it knows them: {@code pss} (bytes, from /proc: what the worker costs, its shared pages
+ *       divided among their sharers), {@code p99_rt} (microseconds, over the worker's life) and {@code rt_histogram}
+ *       (its latencies in fixed buckets: {@code bounds_us}, and {@code counts} with one more for slower requests),
+ *       which {@code malt top} subtracts between two reads for the latencies of the last seconds.</li>
  * </ul>
  *
  * <p>Instances are thread-safe.
@@ -97,7 +101,7 @@ public final class StatsJson {
 
         ArrayNode workers = root.putArray("workers");
         for (WorkerStatus w : onePerSlot(master.workers())) {
-            worker(workers.addObject(), w, w.requests());
+            worker(workers.addObject(), w, w.requests(), snapshot.detail(w.pid()));
         }
         if (snapshot.cache() != null) {
             cache(root.putObject("cache"), snapshot.cache());
@@ -105,7 +109,29 @@ public final class StatsJson {
         return root;
     }
 
-    private static void worker(ObjectNode o, WorkerStatus w, long deltaRequests) {
+    /**
+     * The answer to the control socket's {@code stats}: {@code {"kind": KIND, "apps": [DOC...]}}, each app's stats
+     * document with its {@code app} name, {@code state} and {@code last_error} added ({@code malt top} reads it).
+     */
+    public byte[] renderApps(String kind, List<StatsSnapshot> apps) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("kind", kind);
+        ArrayNode list = root.putArray("apps");
+        for (StatsSnapshot snapshot : apps) {
+            ObjectNode app = list.addObject();
+            app.put("app", snapshot.master().appName());
+            app.put("state", snapshot.master().state());
+            app.put("last_error", snapshot.master().lastError());
+            app.setAll(tree(snapshot));
+        }
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render stats", e); // a tree of plain nodes always renders
+        }
+    }
+
+    private static void worker(ObjectNode o, WorkerStatus w, long deltaRequests, StatsSnapshot.WorkerDetail detail) {
         o.put("id", w.id());
         o.put("pid", w.pid());
         o.put("accepting", w.accepting() ? 1 : 0);
@@ -123,6 +149,24 @@ public final class StatsJson {
         o.put("respawn_count", w.respawnCount() + 1);
         o.put("tx", w.txBytes());
         o.put("avg_rt", w.avgRtMicros());
+        if (detail.pssBytes() >= 0) {
+            o.put("pss", detail.pssBytes());
+        }
+        LatencyHistogram latency = detail.latency();
+        if (latency != null) {
+            if (latency.count() > 0) {
+                o.put("p99_rt", Math.round(latency.quantile(0.99) * 1e6));
+            }
+            ObjectNode histogram = o.putObject("rt_histogram");
+            ArrayNode bounds = histogram.putArray("bounds_us");
+            for (int i = 0; i < latency.bounds().length - 1; i++) {
+                bounds.add(Math.round(latency.bounds()[i] * 1e6));
+            }
+            ArrayNode counts = histogram.putArray("counts");
+            for (long count : latency.counts()) {
+                counts.add(count);
+            }
+        }
 
         ObjectNode app = o.putArray("apps").addObject();
         app.put("id", 0);

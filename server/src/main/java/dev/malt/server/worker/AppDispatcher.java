@@ -24,6 +24,8 @@ final class AppDispatcher {
     private final WorkerStats stats;
     /** Requests queued for or running on an app thread: what saturation counts. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests on an app thread right now (an async request whose thread returned is not). */
+    private final AtomicInteger onThreads = new AtomicInteger();
     /** Requests whose response has not ended: what a drain waits for. */
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong requestNumbers = new AtomicLong();
@@ -108,9 +110,11 @@ final class AppDispatcher {
         exchange.onEnd(() -> ended(exchange));
         if (inFlight.incrementAndGet() == acceptLimit) {
             saturation.saturated(true);
+            stats.saturated();
         }
+        long queuedAt = System.nanoTime();
         try {
-            executor.execute(() -> run(exchange));
+            executor.execute(() -> run(exchange, queuedAt));
         } catch (RejectedExecutionException e) {
             LOG.warn("request rejected: the worker is shutting down");
             try {
@@ -123,7 +127,9 @@ final class AppDispatcher {
         }
     }
 
-    private void run(ChannelExchange exchange) {
+    private void run(ChannelExchange exchange, long queuedAt) {
+        stats.queued(System.nanoTime() - queuedAt);
+        onThreads.incrementAndGet();
         exchange.setNumber(requestNumbers.incrementAndGet());
         running.add(exchange);
         try {
@@ -137,6 +143,7 @@ final class AppDispatcher {
             exchange.abort(t);
             stats.exception();
         } finally {
+            onThreads.decrementAndGet();
             threadDone();
         }
     }
@@ -144,7 +151,7 @@ final class AppDispatcher {
     /** The response ended (maybe long after its thread returned, for an async request). */
     private void ended(ChannelExchange exchange) {
         running.remove(exchange);
-        stats.requestDone(exchange.bodyBytes(), exchange.elapsedNanos());
+        stats.requestDone(exchange.status(), exchange.bodyBytes(), exchange.elapsedNanos());
         requestLog.log(exchange, exchange.number());
         if (open.decrementAndGet() == 0) {
             synchronized (idle) {
@@ -174,6 +181,16 @@ final class AppDispatcher {
 
     int running() {
         return running.size();
+    }
+
+    /** App threads running a request now. */
+    int busyThreads() {
+        return onThreads.get();
+    }
+
+    /** Requests handed to the app executor that no app thread has taken yet. */
+    int waitingForThread() {
+        return Math.max(0, inFlight.get() - onThreads.get());
     }
 
     /** Whether the worker should stop accepting: see {@link #acceptLimit}. */

@@ -81,6 +81,7 @@ public final class WorkerMain {
         ControlConnection control = null;
         ServletHost host = null;
         WorkerServer server = null;
+        dev.malt.server.metrics.WorkerMeters meters = null;
         dev.malt.server.cache.WorkerCache cache = null;
         try {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
@@ -112,13 +113,27 @@ public final class WorkerMain {
                     .orElse(null);
             ServletHost app = host;
             ExchangeHandler handler = cache != null ? cache.wrap(app::handle) : app::handle;
-            server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics);
+            if (config.metricsEnabled()) {
+                meters = new dev.malt.server.metrics.WorkerMeters(config.threads().isVirtual() ? 0
+                        : config.threads().count());
+            }
+            server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics,
+                    meters);
+            if (meters != null) {
+                server.bindGauges(meters, app::exceptionCount);
+            }
             control.send(ControlMessage.of(ControlMessage.READY));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
-            controlGroup.next().scheduleAtFixedRate(
-                    () -> link.send(ControlMessage.withFields(ControlMessage.HEARTBEAT, heartbeatSource.heartbeatFields())),
-                    0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+            dev.malt.server.metrics.WorkerMeters reported = meters;
+            controlGroup.next().scheduleAtFixedRate(() -> {
+                java.util.Map<String, String> fields = heartbeatSource.heartbeatFields();
+                fields.put("exceptions", Long.toString(heartbeatSource.exceptions() + app.exceptionCount()));
+                link.send(ControlMessage.withFields(ControlMessage.HEARTBEAT, fields));
+                if (reported != null) {
+                    sendReport(link, reported);
+                }
+            }, 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
 
             long mercy = stop.join();
             server.stopAccepting();
@@ -140,6 +155,9 @@ public final class WorkerMain {
             if (server != null) {
                 server.close();
             }
+            if (meters != null) {
+                meters.close();
+            }
             if (cache != null) {
                 cache.close();
             }
@@ -151,6 +169,33 @@ public final class WorkerMain {
             }
             controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** Whether a report too big for a control line was already logged. */
+    private boolean reportedOversize;
+
+    /**
+     * The worker's meters for its master, with its heartbeat. A report that would not fit a control line (the
+     * master would drop the connection) is left out, and logged once: it cannot happen with Malt's own meters.
+     */
+    private void sendReport(ControlConnection link, dev.malt.server.metrics.WorkerMeters meters) {
+        String report;
+        try {
+            report = meters.report();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read this worker's meters: {}", e.toString());
+            return;
+        }
+        ControlMessage message = ControlMessage.withText(ControlMessage.METRICS, report);
+        if (message.encode().getBytes(StandardCharsets.UTF_8).length >= ControlMessage.MAX_LINE_BYTES) {
+            if (!reportedOversize) {
+                reportedOversize = true;
+                LOG.warn("this worker's meters take over {} bytes: not sent to the master, so its metrics are left"
+                        + " out", ControlMessage.MAX_LINE_BYTES);
+            }
+            return;
+        }
+        link.send(message);
     }
 
     private void onMessage(ControlMessage message) {

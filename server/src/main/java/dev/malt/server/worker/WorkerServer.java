@@ -52,7 +52,9 @@ public final class WorkerServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final ExecutorService appExecutor;
     private final AppDispatcher dispatcher;
-    private final WorkerStats stats = new WorkerStats();
+    private final WorkerStats stats;
+    /** Counts each connection's bytes into the meters; null without meters. */
+    private final TrafficCounter traffic;
     private final List<Channel> serverChannels = new ArrayList<>();
     /**
      * Every accepted connection until it closes. Draining waits for these, not only for dispatched
@@ -75,7 +77,10 @@ public final class WorkerServer implements AutoCloseable {
                            boolean requestLog, long socketTimeoutMillis) {
     }
 
-    private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor, StaticFiles statics) {
+    private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor, StaticFiles statics,
+                         dev.malt.server.metrics.WorkerMeters meters) {
+        this.stats = new WorkerStats(meters);
+        this.traffic = meters == null ? null : new TrafficCounter(meters);
         boolean epoll = Epoll.isAvailable();
         var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
@@ -108,7 +113,14 @@ public final class WorkerServer implements AutoCloseable {
     /** As above, serving {@code statics} (the app's static-map files; null for none) on the event loop. */
     static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler,
                               ExecutorService executor, StaticFiles statics) throws InterruptedException {
-        WorkerServer server = new WorkerServer(settings, handler, executor, statics);
+        return start(settings, listeners, handler, executor, statics, null);
+    }
+
+    /** As above, updating {@code meters} (null for none) on the request path; see {@link #bindGauges}. */
+    static WorkerServer start(Settings settings, List<WorkerListener> listeners, ExchangeHandler handler,
+                              ExecutorService executor, StaticFiles statics,
+                              dev.malt.server.metrics.WorkerMeters meters) throws InterruptedException {
+        WorkerServer server = new WorkerServer(settings, handler, executor, statics, meters);
         try {
             for (WorkerListener listener : listeners) {
                 server.serverChannels.add(server.listen(settings, listener));
@@ -129,6 +141,9 @@ public final class WorkerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (traffic != null) {
+                            ch.pipeline().addLast(traffic); // first: it sees the bytes as the socket does
+                        }
                         connections.add(ch);
                         if (listener.protocol() == WorkerListener.Protocol.UWSGI) {
                             ch.pipeline().addLast(new UwsgiDecoder(settings.bufferSize(), settings.maxVars()),
@@ -258,6 +273,34 @@ public final class WorkerServer implements AutoCloseable {
             fields.put("oldest_uri", oldest.vars().get("REQUEST_METHOD", "-") + " " + oldest.vars().get("REQUEST_URI", "-"));
         }
         return fields;
+    }
+
+    /**
+     * The gauges of {@code meters} that read this server: requests open, app threads busy, requests waiting for
+     * one, and exceptions (the app's, from {@code appExceptions}, and those outside it).
+     */
+    void bindGauges(dev.malt.server.metrics.WorkerMeters meters, java.util.function.LongSupplier appExceptions) {
+        meters.bind(new dev.malt.server.metrics.WorkerMeters.Gauges() {
+            @Override
+            public int requestsActive() {
+                return dispatcher.inFlight();
+            }
+
+            @Override
+            public int threadsBusy() {
+                return dispatcher.busyThreads();
+            }
+
+            @Override
+            public int requestsQueued() {
+                return dispatcher.waitingForThread();
+            }
+
+            @Override
+            public long exceptions() {
+                return appExceptions.getAsLong() + stats.exceptions();
+            }
+        });
     }
 
     /** Counts an exception the app threw, for the stats server. */
