@@ -45,6 +45,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("cache")) {
             return new CommandLine(new CacheCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length > 0 && args[0].equals(TopCli.COMMAND)) {
+            return new CommandLine(new TopCli()).execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandSpec spec = commandSpec(collector);
         CommandLine commandLine = new CommandLine(spec);
         commandLine.setUsageHelpWidth(100);
@@ -140,6 +143,7 @@ public final class Main {
                         "malt reload|chain-reload|stop|status|reopen-logs [NAME | --ini FILE | --pidfile FILE]",
                         "malt collectstatic --ini FILE --to DIR",
                         "malt cache purge NAME [PREFIX]",
+                        "malt top [NAME | --ini FILE | --pidfile FILE] [--once] [--sort i|r|s|a|p|m]",
                         "malt --help | --version");
         spec.addPositional(PositionalParamSpec.builder()
                 .paramLabel("FILE.ini")

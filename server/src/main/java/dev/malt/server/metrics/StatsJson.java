@@ -142,6 +142,7 @@ public final class StatsJson {
         o.put("signals", 0);
         o.put("signal_queue", 0);
         o.put("status", w.busy() > 0 ? "busy" : "idle");
+        o.put("state", w.state()); // Malt's: starting, idle, busy or stopping
         o.put("rss", w.rssBytes());
         o.put("vsz", w.vszBytes());
         o.put("running_time", w.avgRtMicros() * w.requests());
