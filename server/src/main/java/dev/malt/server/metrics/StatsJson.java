@@ -35,7 +35,8 @@ import java.util.Properties;
  *       {@code avg_rt × requests}, which is exact up to rounding because Malt's {@code avg_rt} is a true mean.</li>
  *   <li>{@code respawn_count} counts spawns of the slot, the first one included, as uWSGI does.</li>
  *   <li>Each worker shows one app and one core that sums all of its threads.</li>
- *   <li>Malt adds, where it knows them: {@code pss} (bytes, from /proc: what the worker costs, its shared pages
+ *   <li>Malt adds, after uWSGI's keys: {@code state} (starting, idle, busy or stopping) and, where it knows
+ *       them, {@code pss} (bytes, from /proc: what the worker costs, its shared pages
  *       divided among their sharers), {@code p99_rt} (microseconds, over the worker's life) and {@code rt_histogram}
  *       (its latencies in fixed buckets: {@code bounds_us}, and {@code counts} with one more for slower requests),
  *       which {@code malt top} subtracts between two reads for the latencies of the last seconds.</li>
@@ -142,7 +143,6 @@ public final class StatsJson {
         o.put("signals", 0);
         o.put("signal_queue", 0);
         o.put("status", w.busy() > 0 ? "busy" : "idle");
-        o.put("state", w.state()); // Malt's: starting, idle, busy or stopping
         o.put("rss", w.rssBytes());
         o.put("vsz", w.vszBytes());
         o.put("running_time", w.avgRtMicros() * w.requests());
@@ -150,24 +150,6 @@ public final class StatsJson {
         o.put("respawn_count", w.respawnCount() + 1);
         o.put("tx", w.txBytes());
         o.put("avg_rt", w.avgRtMicros());
-        if (detail.pssBytes() >= 0) {
-            o.put("pss", detail.pssBytes());
-        }
-        LatencyHistogram latency = detail.latency();
-        if (latency != null) {
-            if (latency.count() > 0) {
-                o.put("p99_rt", Math.round(latency.quantile(0.99) * 1e6));
-            }
-            ObjectNode histogram = o.putObject("rt_histogram");
-            ArrayNode bounds = histogram.putArray("bounds_us");
-            for (int i = 0; i < latency.bounds().length - 1; i++) {
-                bounds.add(Math.round(latency.bounds()[i] * 1e6));
-            }
-            ArrayNode counts = histogram.putArray("counts");
-            for (long count : latency.counts()) {
-                counts.add(count);
-            }
-        }
 
         ObjectNode app = o.putArray("apps").addObject();
         app.put("id", 0);
@@ -189,6 +171,27 @@ public final class StatsJson {
         core.put("in_request", w.busy() > 0 ? 1 : 0);
         core.putArray("vars");
         core.putObject("req_info");
+
+        // Malt's own keys, after uWSGI's
+        o.put("state", w.state()); // starting, idle, busy or stopping
+        if (detail.pssBytes() >= 0) {
+            o.put("pss", detail.pssBytes());
+        }
+        LatencyHistogram latency = detail.latency();
+        if (latency != null) {
+            if (latency.count() > 0) {
+                o.put("p99_rt", Math.round(latency.quantile(0.99) * 1e6));
+            }
+            ObjectNode histogram = o.putObject("rt_histogram");
+            ArrayNode bounds = histogram.putArray("bounds_us");
+            for (int i = 0; i < latency.bounds().length - 1; i++) {
+                bounds.add(Math.round(latency.bounds()[i] * 1e6));
+            }
+            ArrayNode counts = histogram.putArray("counts");
+            for (long count : latency.counts()) {
+                counts.add(count);
+            }
+        }
     }
 
     /**

@@ -46,7 +46,11 @@ class StatsJsonTest {
         // The levels the issue names, checked one by one so that an empty array can never hide a level.
         for (String level : List.of("/sockets/0", "/workers/0", "/workers/0/apps/0", "/workers/0/cores/0")) {
             assertFalse(malt.at(level).isMissingNode(), level + " is missing");
-            assertEquals(keys(uwsgi.at(level)), keys(malt.at(level)), "keys and their order at " + level);
+            List<String> expected = new ArrayList<>(keys(uwsgi.at(level)));
+            if (level.equals("/workers/0")) {
+                expected.add("state"); // Malt's own keys come after all of uWSGI's
+            }
+            assertEquals(expected, keys(malt.at(level)), "keys and their order at " + level);
         }
         List<String> uwsgiTop = keys(uwsgi);
         List<String> maltTop = keys(malt);
@@ -155,6 +159,45 @@ class StatsJsonTest {
         assertTrue(redis.path("bytes").isMissingNode(), "unknown for Redis: left out, not 0");
         assertTrue(redis.path("evictions").isMissingNode());
         assertEquals(12, redis.get("items").asLong());
+    }
+
+    @Test
+    void malsOwnKeysFollowUwsgisPssAndTheLatencyBucketsWhereTheMasterHasThem() throws IOException {
+        StatsSnapshot plain = twoWorkers(10, 4);
+        long[] counts = new long[LatencyHistogram.BOUNDS_SECONDS.length + 1];
+        counts[3] = 99; // 0.5 to 1 ms
+        counts[9] = 1;  // 50 to 100 ms
+        LatencyHistogram latency = new LatencyHistogram(LatencyHistogram.empty().bounds(), counts);
+        StatsSnapshot detailed = new StatsSnapshot(plain.master(), plain.sockets(), 0, 0, null,
+                java.util.Map.of(101L, new StatsSnapshot.WorkerDetail(48L << 20, latency)));
+        JsonNode doc = render(new StatsJson(), detailed);
+
+        JsonNode w1 = doc.at("/workers/0");
+        assertEquals("idle", w1.get("state").asText());
+        assertEquals(48L << 20, w1.get("pss").asLong(), "bytes");
+        assertEquals(1000, w1.get("p99_rt").asLong(), "the 99th of 100 requests is the last one under 1 ms");
+        assertEquals(100, w1.at("/rt_histogram/bounds_us/0").asLong());
+        assertEquals(60_000_000, w1.at("/rt_histogram/bounds_us/17").asLong());
+        assertEquals(18, w1.at("/rt_histogram/bounds_us").size());
+        assertEquals(19, w1.at("/rt_histogram/counts").size(), "one more count: slower than the last bound");
+        assertEquals(99, w1.at("/rt_histogram/counts/3").asLong());
+
+        JsonNode w2 = doc.at("/workers/1");
+        assertTrue(w2.path("pss").isMissingNode(), "unknown: left out");
+        assertTrue(w2.path("p99_rt").isMissingNode());
+        assertTrue(w2.path("rt_histogram").isMissingNode());
+    }
+
+    @Test
+    void theControlSocketsStatsNameEachApp() throws IOException {
+        JsonNode doc = MAPPER.readTree(new StatsJson().renderApps("emperor", List.of(twoWorkers(1, 2))));
+        assertEquals("emperor", doc.get("kind").asText());
+        JsonNode app = doc.at("/apps/0");
+        assertEquals("shop", app.get("app").asText());
+        assertEquals("running", app.get("state").asText());
+        assertEquals("", app.get("last_error").asText());
+        assertEquals(2, app.get("workers").size());
+        assertEquals(3, app.get("listen_queue").asLong());
     }
 
     @Test
