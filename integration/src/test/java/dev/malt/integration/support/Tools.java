@@ -13,7 +13,7 @@ import java.util.List;
 public final class Tools {
 
     static final String HOW_TO_INSTALL = "run ./run-tests from the repository root as root (it installs what the tests need), "
-            + "or install it yourself: apt-get install -y nginx apache2 wrk redis-server";
+            + "or install it yourself: apt-get install -y nginx apache2 wrk redis-server prometheus tmux";
 
     private Tools() {
     }
@@ -61,6 +61,16 @@ public final class Tools {
     /** wrk, for the load that reload and fault tests run under. */
     public static Path wrk() {
         return find("wrk", "wrk not found", "wrk");
+    }
+
+    /** Debian's {@code prometheus}, which the metrics test runs on its own loopback port (never the system service). */
+    public static Path prometheus() {
+        return find("prometheus", "prometheus not found", "prometheus");
+    }
+
+    /** {@code tmux}: the real terminal that {@code malt top} is tested in. */
+    public static Path tmux() {
+        return find("tmux", "tmux not found", "tmux");
     }
 
     public static Path nginx() {
