@@ -58,6 +58,14 @@ public final class Tmux implements AutoCloseable {
         return last[0];
     }
 
+    /** Waits until the screen satisfies {@code condition}, described as {@code what}; returns that screen. */
+    public String awaitScreen(Duration timeout, java.util.function.Predicate<String> condition, String what) {
+        String[] last = {""};
+        Wait.until(timeout, Duration.ofMillis(100), () -> condition.test(last[0] = screen()),
+                () -> "the terminal never showed " + what + "; it shows:\n" + last[0]);
+        return last[0];
+    }
+
     /** Whether the program in the terminal has ended. */
     public boolean exited() {
         return tmux("display-message", "-p", "-t", session, "#{pane_dead}").trim().equals("1");
