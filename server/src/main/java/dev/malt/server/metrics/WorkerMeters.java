@@ -1,11 +1,14 @@
 package dev.malt.server.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.pause.NoPauseDetector;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -43,7 +46,9 @@ public final class WorkerMeters implements AutoCloseable {
     /** Index into {@link #requests}: no status (the response never started), then 1xx to 5xx. */
     private static final String[] STATUS_CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ReportClock clock = new ReportClock();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(), clock);
     /** Made on a status class's first request, so an app that never answers 1xx has no series for it. */
     private final AtomicReferenceArray<Timer> requests = new AtomicReferenceArray<>(STATUS_CLASSES.length);
     private final Timer queued;
@@ -60,6 +65,9 @@ public final class WorkerMeters implements AutoCloseable {
      */
     public WorkerMeters(int threads) {
         this.threads = threads;
+        // No pause detector: it would add a thread that wakes 10 times a second and work to every record, to
+        // correct for coordinated omission in client-side timings; a server's own timings have none to correct.
+        registry.config().pauseDetector(new NoPauseDetector());
         requestTimer(2); // 2xx, so the family is there before the first request
         queued = Timer.builder("malt.request.queue")
                 .description("How long requests waited for an app thread")
@@ -127,9 +135,35 @@ public final class WorkerMeters implements AutoCloseable {
         sent.increment(bytes);
     }
 
-    /** Every meter now, as one line for the master ({@link MetricsWire}). */
+    /** Every meter now, as one line for the master ({@link MetricsWire}); once a second, with the heartbeat. */
     public String report() {
+        clock.tick();
         return MetricsWire.encode(registry.getPrometheusRegistry().scrape());
+    }
+
+    /**
+     * The registry's clock, read on every record (to decide when the decaying max and the histogram rotate) and
+     * set at each report: a volatile read instead of two clock calls per request, which cost more than the rest of
+     * a record on a virtual machine. The max decays over minutes, so a second's precision is plenty.
+     */
+    static final class ReportClock implements Clock {
+        private volatile long wallMillis = System.currentTimeMillis();
+        private volatile long monotonicNanos = System.nanoTime();
+
+        void tick() {
+            wallMillis = System.currentTimeMillis();
+            monotonicNanos = System.nanoTime();
+        }
+
+        @Override
+        public long wallTime() {
+            return wallMillis;
+        }
+
+        @Override
+        public long monotonicTime() {
+            return monotonicNanos;
+        }
     }
 
     /** Stops listening for GC events. */
