@@ -412,6 +412,11 @@ public final class Emperor {
                     all.add(vassal.statsSnapshot());
                 }
             }
+            if (!app.isEmpty() && all.isEmpty()) {
+                collected.completeExceptionally(new IllegalArgumentException("no app named '" + app + "' in " + dir
+                        + "; 'malt status' lists them"));
+                return;
+            }
             collected.complete(all);
         });
         return collected.thenCompose(all -> CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
