@@ -1,13 +1,16 @@
 package dev.malt.server.master;
 
 import dev.malt.server.config.AppConfig;
+import dev.malt.server.privileges.AppUser;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The user and group an app's workers run as when the master runs as root: from the app's {@code uid}
@@ -92,8 +95,48 @@ public record WorkerIdentity(int uid, int gid, String user) {
                     + userName(owner).orElse(Integer.toString(owner)) + "; in tyrant mode only a root-owned INI may "
                     + "choose its user");
         }
-        int gid = config.gid().isPresent() ? resolveGroup(config.gid().get()) : group;
-        return new WorkerIdentity(owner, gid, userName(owner).orElse(Integer.toString(owner)));
+        String user = userName(owner).orElse(Integer.toString(owner));
+        Set<Integer> groups = groupsOf(owner);
+        int gid;
+        if (config.gid().isPresent()) {
+            gid = resolveGroup(config.gid().get());
+            if (!groups.contains(gid)) {
+                // A user could otherwise run code as group root, disk or docker: as good as root.
+                throw new RefusedException(real + " sets gid = " + config.gid().get() + ", but " + user
+                        + " does not belong to group " + groupName(gid).orElse(Integer.toString(gid)) + " (gid " + gid
+                        + "); in tyrant mode an app may only run as a group of its INI's owner ('id " + user
+                        + "' lists them)");
+            }
+        } else {
+            // The file's group, as uWSGI does, when its owner is in it (root may have chgrp'ed it); else their own.
+            gid = groups.contains(group) ? group : primaryGroup(owner);
+        }
+        return new WorkerIdentity(owner, gid, user);
+    }
+
+    /**
+     * The groups a process of {@code uid} gets from {@code setpriv --init-groups}: its primary group (from
+     * /etc/passwd) and every group of /etc/group that lists its name.
+     */
+    static Set<Integer> groupsOf(int uid) {
+        Set<Integer> groups = new HashSet<>();
+        groups.add(primaryGroup(uid));
+        Optional<String> name = userName(uid);
+        if (name.isPresent()) {
+            for (String[] entry : entries(GROUP)) {
+                if (entry.length > 3 && List.of(entry[3].split(",")).contains(name.get())) {
+                    groups.add(Integer.parseInt(entry[2]));
+                }
+            }
+        }
+        return groups;
+    }
+
+    /** This identity for a tyrant emperor acting on the app's paths (tyrant mode, an INI its owner wrote). */
+    public AppUser appUser() throws RefusedException {
+        Set<Integer> groups = userName(uid).isPresent() ? new HashSet<>(groupsOf(uid)) : new HashSet<>();
+        groups.add(gid);
+        return new AppUser(uid, gid, user, groups, commandPrefix());
     }
 
     /** {@code setpriv ... --}: what goes before {@code java} in the worker's command. */
@@ -143,6 +186,15 @@ public record WorkerIdentity(int uid, int gid, String user) {
             }
         }
         return uid;
+    }
+
+    static Optional<String> groupName(int gid) {
+        for (String[] entry : entries(GROUP)) {
+            if (entry.length > 2 && entry[2].equals(Integer.toString(gid))) {
+                return Optional.of(entry[0]);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<String> userName(int uid) {
