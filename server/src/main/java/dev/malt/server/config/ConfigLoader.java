@@ -31,6 +31,7 @@ public final class ConfigLoader {
     private final Map<String, String> environment;
     private final Path workingDir;
     private final HostInfo host;
+    private final IniFiles files;
 
     /** Reads this process's environment; relative paths start from the current directory. */
     public ConfigLoader() {
@@ -42,10 +43,23 @@ public final class ConfigLoader {
         this(environment, workingDir, HostInfo.system());
     }
 
+    /**
+     * With a given environment and working directory, opening INI files through {@code files}: a tyrant emperor
+     * reads an app's files with the identity of the app's user.
+     */
+    public ConfigLoader(Map<String, String> environment, Path workingDir, IniFiles files) {
+        this(environment, workingDir, HostInfo.system(), files);
+    }
+
     ConfigLoader(Map<String, String> environment, Path workingDir, HostInfo host) {
+        this(environment, workingDir, host, IniFiles.DIRECT);
+    }
+
+    ConfigLoader(Map<String, String> environment, Path workingDir, HostInfo host, IniFiles files) {
         this.environment = Map.copyOf(environment);
         this.workingDir = workingDir.toAbsolutePath().normalize();
         this.host = Objects.requireNonNull(host, "host");
+        this.files = Objects.requireNonNull(files, "files");
     }
 
     /** Loads an INI file ({@code shop.ini} or {@code shop.ini:section}) alone. */
@@ -72,7 +86,7 @@ public final class ConfigLoader {
             }
         }
 
-        EntryCollector collector = new EntryCollector(problems, workingDir, environment, host);
+        EntryCollector collector = new EntryCollector(problems, workingDir, environment, host, files);
         IniFile main = iniArgument == null ? null : collector.readMain(iniArgument);
         for (Map.Entry<String, String> e : options) {
             collector.addCommandLine(stripDashes(e.getKey()), e.getValue(), main);

@@ -12,6 +12,7 @@ import dev.malt.server.master.MasterOptions;
 import dev.malt.server.master.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
 import dev.malt.server.metrics.StatsServer;
+import dev.malt.server.privileges.AppUser;
 import dev.malt.server.systemd.ServiceNotifier;
 import dev.malt.server.systemd.SocketActivation;
 import io.netty.channel.EventLoopGroup;
@@ -323,19 +324,32 @@ public final class Emperor {
 
     // ---- for vassals ---------------------------------------------------------------------------
 
-    ConfigLoader loader() {
-        return loader;
+    /** An app's config and how its master runs. */
+    record Loaded(AppConfig config, MasterOptions options) {
     }
 
-    /** Tyrant mode: workers run as the INI's owner; otherwise the app's own uid/gid, if any. */
-    MasterOptions optionsFor(Path ini, AppConfig app) throws WorkerIdentity.RefusedException, IOException {
-        Optional<WorkerIdentity> identity = tyrant ? Optional.of(WorkerIdentity.fromIniOwner(ini, app))
-                : WorkerIdentity.fromOptions(app);
+    /**
+     * Reads an app's INI. Tyrant mode: workers run as the INI's owner, and a user's INI is read (includes too) as
+     * that user, who then is the one the master acts as on its paths; otherwise the app's own uid/gid, if any.
+     *
+     * @throws dev.malt.server.config.ConfigException when the file is broken
+     */
+    Loaded load(Path ini) throws WorkerIdentity.RefusedException, IOException {
+        if (!tyrant) {
+            AppConfig app = loader.load(ini);
+            return new Loaded(app, options(WorkerIdentity.fromOptions(app), Optional.empty()));
+        }
+        TyrantIni.Loaded loaded = TyrantIni.load(ini, System.getenv(), Path.of("").toAbsolutePath());
+        return new Loaded(loaded.config(), options(Optional.of(loaded.identity()), loaded.user()));
+    }
+
+    private static MasterOptions options(Optional<WorkerIdentity> identity, Optional<AppUser> user)
+            throws WorkerIdentity.RefusedException {
         if (identity.isEmpty()) {
             return new MasterOptions(List.of(), Optional.empty(), Vassal.MAX_THROTTLE_MILLIS);
         }
         return new MasterOptions(identity.get().commandPrefix(), Optional.of(identity.get().owner()),
-                Vassal.MAX_THROTTLE_MILLIS);
+                Vassal.MAX_THROTTLE_MILLIS, user);
     }
 
     /**

@@ -164,6 +164,12 @@ public final class Master implements AutoCloseable {
                 && next.stats().equals(config.stats());
     }
 
+    /** As {@link #canReconfigure(AppConfig)}, and the workers keep running as the same user and group. */
+    public boolean canReconfigure(AppConfig next, MasterOptions nextOptions) {
+        return canReconfigure(next) && nextOptions.workerOwner().equals(options.workerOwner())
+                && nextOptions.workerCommandPrefix().equals(options.workerCommandPrefix());
+    }
+
     /** Reloads onto a changed config: new workers run it, old ones finish. See {@link #canReconfigure}. */
     public void reconfigure(AppConfig next, String reason) {
         if (!canReconfigure(next)) {
