@@ -57,6 +57,11 @@ public final class Emperor {
     /** How often the apps' readiness is checked while systemd waits for READY=1 (start, reload). */
     static final long SETTLE_CHECK_MILLIS = 100;
     static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
+    /**
+     * Tyrant mode: how many bytes of an app's log may wait for the helper that writes them as the app's user. The
+     * user can stop that helper; beyond this, lines are dropped and counted rather than stall the emperor.
+     */
+    static final int USER_LOG_QUEUE_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -356,7 +361,15 @@ public final class Emperor {
      * The app's log: its {@code logto}; else NAME.log in {@code emperor-logdir}; else, for a root emperor
      * with the system layout (/etc/malt), /var/log/malt/app/NAME.log; else the emperor's own log.
      */
-    LogSink sinkFor(String name, AppConfig app) throws IOException {
+    LogSink sinkFor(String name, AppConfig app, MasterOptions options) throws IOException {
+        if (app.logto().isPresent() && options.appUser().isPresent()) {
+            // Tyrant mode: a path the user chose is opened by the user, never by root.
+            AppUser user = options.appUser().get();
+            Path own = app.logto().get();
+            LogSink sink = LogSink.opened(own, () -> user.appendTo(own, USER_LOG_QUEUE_BYTES));
+            appSinks.put(name, sink);
+            return sink;
+        }
         Optional<Path> file = app.logto();
         if (file.isEmpty() && config.isSet("emperor-logdir")) {
             file = Optional.of(Path.of(config.string("emperor-logdir").orElseThrow()).resolve(name + ".log"));

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,14 +30,10 @@ import java.util.Set;
 /**
  * How a tyrant emperor reads an app's INI file: it decides whose the file is before it reads a byte, then reads it
  * and everything it includes as that user. A user's INI is read by a helper running as the user, so an include can
- * only name files the user may read; its {@code $(NAME)} variables see only harmless ones of the emperor's
- * environment. A root-owned INI is the administrator's: it and its includes are read only where nobody but root can
+ * only name files the user may read; its {@code $(NAME)} variables see only {@link AppUser#environment}. A root-owned INI is the administrator's: it and its includes are read only where nobody but root can
  * change a directory or a link on the way, so no user can point it elsewhere.
  */
 final class TyrantIni {
-
-    /** What {@code $(NAME)} may read of the emperor's environment in a user's INI: nothing that could be a secret. */
-    static final List<String> PASSED_VARIABLES = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
     /** The config, whom it runs as, and (for a user's INI) that user to act as on the paths it names. */
     record Loaded(AppConfig config, WorkerIdentity identity, Optional<AppUser> user) {
@@ -66,26 +61,12 @@ final class TyrantIni {
             AppConfig config = new ConfigLoader(environment, workingDir, files).load(ini);
             return new Loaded(config, WorkerIdentity.fromIniOwner(owner, config), Optional.empty());
         }
-        WorkerIdentity reader = owner.reader();
-        AppConfig config = new ConfigLoader(environmentFor(reader, environment), workingDir,
-                asUser(reader.appUser())).load(ini);
+        AppUser reader = owner.reader().appUser();
+        // $(NAME) sees what the user's own processes see: none of the emperor's secrets.
+        AppConfig config = new ConfigLoader(reader.environment(environment), workingDir, asUser(reader)).load(ini);
         WorkerIdentity identity = WorkerIdentity.fromIniOwner(owner, config);
         checkUserOptions(ini, config, identity);
         return new Loaded(config, identity, Optional.of(identity.appUser()));
-    }
-
-    /** The user's own HOME, USER and LOGNAME, and {@link #PASSED_VARIABLES} from the emperor's. */
-    static Map<String, String> environmentFor(WorkerIdentity user, Map<String, String> emperor) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        for (String name : PASSED_VARIABLES) {
-            if (emperor.containsKey(name)) {
-                environment.put(name, emperor.get(name));
-            }
-        }
-        environment.put("USER", user.user());
-        environment.put("LOGNAME", user.user());
-        user.home().ifPresent(home -> environment.put("HOME", home));
-        return environment;
     }
 
     /** Options whose effect root would carry out for the user: only what the user could do themselves. */

@@ -2,20 +2,17 @@ package dev.malt.server.emperor;
 
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ConfigException;
-import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.master.Master;
 import dev.malt.server.master.MasterEvent;
 import dev.malt.server.master.MasterOptions;
 import dev.malt.server.master.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
-import dev.malt.server.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +102,7 @@ final class Vassal {
         config = next;
         MDC.put(Emperor.APP_KEY, name);
         try {
-            sink = emperor.sinkFor(name, next);
+            sink = emperor.sinkFor(name, next, options);
             master = new Master(next, sink, options);
             master.start();
             state = State.RUNNING;
@@ -198,20 +195,10 @@ final class Vassal {
         next.run();
     }
 
-    /** Closes the master, removes its unix sockets and closes its log. */
+    /** Closes the master (which removes its unix sockets) and closes its log. */
     private void closeMaster() {
         if (master != null) {
-            master.close();
-            for (ListenSpec spec : config.sockets()) {
-                // A socket systemd passed is the socket unit's file, there for the app's next start.
-                if (spec.address().isUnix() && !SocketActivation.current().isPassed(spec.address())) {
-                    try {
-                        Files.deleteIfExists(spec.address().unixPath());
-                    } catch (IOException e) {
-                        LOG.warn("cannot remove {}: {}", spec.address().unixPath(), e.getMessage());
-                    }
-                }
-            }
+            master.close(); // removes the socket files it bound, as whoever bound them; never systemd's
             master = null;
         }
         if (sink != null) {

@@ -158,7 +158,7 @@ public record WorkerIdentity(int uid, int gid, String user) {
     public AppUser appUser() throws RefusedException {
         Set<Integer> groups = userName(uid).isPresent() ? new HashSet<>(groupsOf(uid)) : new HashSet<>();
         groups.add(gid);
-        return new AppUser(uid, gid, user, groups, commandPrefix());
+        return new AppUser(uid, gid, user, home().orElse("/"), groups, commandPrefix());
     }
 
     /**

@@ -9,7 +9,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -30,22 +32,48 @@ public final class AppUser {
     /** The most bytes of error text kept from a helper command. */
     static final int MAX_ERROR_BYTES = 4096;
 
+    /**
+     * What a process of the app's user may see of the emperor's environment: nothing that could be a secret
+     * (systemd's Environment= and EnvironmentFile= are root's). The user's own HOME, USER and LOGNAME are added.
+     */
+    public static final List<String> PASSED_VARIABLES = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
+
     private final int uid;
     private final int gid;
     private final String name;
+    private final String home;
     private final Set<Integer> groups;
     private final List<String> setpriv;
 
     /**
+     * @param home    the user's home directory, for {@code HOME}
      * @param setpriv the {@code setpriv ... --} prefix that becomes this user
      * @param groups  the primary and supplementary groups that prefix gives
      */
-    public AppUser(int uid, int gid, String name, Set<Integer> groups, List<String> setpriv) {
+    public AppUser(int uid, int gid, String name, String home, Set<Integer> groups, List<String> setpriv) {
         this.uid = uid;
         this.gid = gid;
         this.name = name;
+        this.home = home;
         this.groups = Set.copyOf(groups);
         this.setpriv = List.copyOf(setpriv);
+    }
+
+    /**
+     * The environment a process of this user starts with: {@link #PASSED_VARIABLES} of {@code emperor}'s, and
+     * the user's own HOME, USER and LOGNAME. Whatever runs as the user can read it (/proc/PID/environ).
+     */
+    public Map<String, String> environment(Map<String, String> emperor) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String variable : PASSED_VARIABLES) {
+            if (emperor.containsKey(variable)) {
+                environment.put(variable, emperor.get(variable));
+            }
+        }
+        environment.put("HOME", home);
+        environment.put("USER", name);
+        environment.put("LOGNAME", name);
+        return environment;
     }
 
     public int uid() {
@@ -128,11 +156,15 @@ public final class AppUser {
         return UserLogStream.open(this, file, maxQueuedBytes);
     }
 
-    /** Starts {@code command} as this user, in {@code /}. */
+    /** Starts {@code command} as this user, in {@code /}, with {@link #environment}. */
     public Process start(List<String> command) throws IOException {
         List<String> full = new ArrayList<>(setpriv);
         full.addAll(command);
-        return new ProcessBuilder(full).directory(Path.of("/").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(full).directory(Path.of("/").toFile());
+        Map<String, String> clean = environment(System.getenv());
+        builder.environment().clear();
+        builder.environment().putAll(clean);
+        return builder.start();
     }
 
     /** The rule for {@link PathWalk}: directories this user may search. */
