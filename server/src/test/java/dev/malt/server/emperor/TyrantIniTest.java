@@ -133,6 +133,16 @@ class TyrantIniTest {
         assertTrue(e.getMessage().contains("privileged port"), e.getMessage());
     }
 
+    @Test
+    void pathsTheIniNamesAreLookedUpAsTheUser() throws Exception {
+        Path vault = Files.createDirectory(scratch.resolve("vault"));
+        Files.setPosixFilePermissions(vault, PosixFilePermissions.fromString("rwx------"));
+        Path hidden = Files.writeString(vault.resolve("app.war"), "");
+        Path ini = userIni("war.ini", "static-map = /s=" + hidden + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(ini));
+        assertTrue(e.getMessage().contains("static-map") && e.getMessage().contains(hidden.toString()), e.getMessage());
+    }
+
     private Path userIni(String name, String extra) throws Exception {
         Path ini = Files.writeString(dir.resolve(name), "[malt]\nsocket = " + dir.resolve("x.sock")
                 + "\nservlet = a.B\n" + extra);
