@@ -163,6 +163,7 @@ class TyrantTest {
                     () -> "app escape neither failed nor bound: " + emperor.appStatus("escape"));
             assertFalse(Files.exists(escaped, LinkOption.NOFOLLOW_LINKS),
                     "root bound the app's socket in a directory only root may write");
+            assertTrue(lastError(emperor, "escape").contains("permission denied"), () -> lastError(emperor, "escape"));
 
             Wait.until(UP, () -> !lastError(emperor, "giveaway").isEmpty()
                             || !emperor.readyWorkersOf("giveaway").isEmpty(),

@@ -62,6 +62,9 @@ final class SocketsAsUser {
     static List<FileDescriptor> bind(EventLoopGroup group, AppUser user, List<ListenSpec> specs, int backlog,
                                      Optional<Integer> chmod, Optional<String> chown, Path directory)
             throws IOException, InterruptedException {
+        if (specs.isEmpty()) {
+            return List.of();
+        }
         AtomicLong helperPid = new AtomicLong(-1);
         CompletableFuture<List<FileDescriptor>> received = new CompletableFuture<>();
         ServerBootstrap server = new ServerBootstrap()

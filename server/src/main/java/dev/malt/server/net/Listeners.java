@@ -89,9 +89,16 @@ public final class Listeners {
         Epoll.ensureAvailability();
         Path absolute = path.toAbsolutePath();
         Path parent = absolute.getParent();
-        Files.createDirectories(parent);
-        removeStaleUnixSocket(absolute, what);
-        Path privateDir = privateDirectory(parent, absolute, what);
+        Path privateDir;
+        try {
+            Files.createDirectories(parent);
+            removeStaleUnixSocket(absolute, what);
+            privateDir = privateDirectory(parent, absolute, what);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot bind " + what + " " + absolute + ": permission denied at " + e.getFile()
+                    + "; uid " + Files.getAttribute(Path.of("/proc/self"), "unix:uid") + ", which binds it, must be "
+                    + "able to create files in " + parent, e);
+        }
         Path temp = privateDir.resolve("s");
         Socket socket = Socket.newSocketDomain();
         boolean done = false;
