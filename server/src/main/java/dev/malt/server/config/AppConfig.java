@@ -295,7 +295,7 @@ public final class AppConfig {
         return integer("listen");
     }
 
-    /** Mode for unix sockets, e.g. {@code 0660}; empty means leave the umask's choice. */
+    /** Mode for unix sockets, e.g. {@code 0660}; empty means the umask's choice, minus every bit for others. */
     public Optional<Integer> chmodSocket() {
         return string("chmod-socket").map(mode -> Integer.parseInt(mode, 8));
     }

@@ -31,6 +31,7 @@ public final class ConfigLoader {
     private final Map<String, String> environment;
     private final Path workingDir;
     private final HostInfo host;
+    private final IniFiles files;
 
     /** Reads this process's environment; relative paths start from the current directory. */
     public ConfigLoader() {
@@ -42,10 +43,23 @@ public final class ConfigLoader {
         this(environment, workingDir, HostInfo.system());
     }
 
+    /**
+     * With a given environment and working directory, opening INI files through {@code files}: a tyrant emperor
+     * reads an app's files with the identity of the app's user.
+     */
+    public ConfigLoader(Map<String, String> environment, Path workingDir, IniFiles files) {
+        this(environment, workingDir, HostInfo.system(), files);
+    }
+
     ConfigLoader(Map<String, String> environment, Path workingDir, HostInfo host) {
+        this(environment, workingDir, host, IniFiles.DIRECT);
+    }
+
+    ConfigLoader(Map<String, String> environment, Path workingDir, HostInfo host, IniFiles files) {
         this.environment = Map.copyOf(environment);
         this.workingDir = workingDir.toAbsolutePath().normalize();
         this.host = Objects.requireNonNull(host, "host");
+        this.files = Objects.requireNonNull(files, "files");
     }
 
     /** Loads an INI file ({@code shop.ini} or {@code shop.ini:section}) alone. */
@@ -72,7 +86,7 @@ public final class ConfigLoader {
             }
         }
 
-        EntryCollector collector = new EntryCollector(problems, workingDir, environment, host);
+        EntryCollector collector = new EntryCollector(problems, workingDir, environment, host, files);
         IniFile main = iniArgument == null ? null : collector.readMain(iniArgument);
         for (Map.Entry<String, String> e : options) {
             collector.addCommandLine(stripDashes(e.getKey()), e.getValue(), main);
@@ -137,7 +151,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static void requireApp(AppConfig config, IniFile main, Problems problems) {
+    private void requireApp(AppConfig config, IniFile main, Problems problems) {
         String where = main == null ? null : main.display();
         if (!config.isSet("name")) {
             try {
@@ -159,13 +173,19 @@ public final class ConfigLoader {
         checkCache(config, problems);
     }
 
-    /** static-map targets exist and can be read: a typo would otherwise send every request on to the app. */
-    private static void checkStaticMaps(AppConfig config, Problems problems) {
+    /**
+     * static-map targets exist and can be read: a typo would otherwise send every request on to the app. Read for
+     * someone else (a tyrant emperor, a user's INI), only whether it exists for them is told: the workers, running
+     * as them, say the rest.
+     */
+    private void checkStaticMaps(AppConfig config, Problems problems) {
         for (Setting s : config.settingsOf("static-map")) {
             AppConfig.StaticMap map = AppConfig.StaticMap.parse(s.value(), config.baseDir());
             java.nio.file.Path target = map.target();
-            if (!java.nio.file.Files.exists(target)) {
+            if (!files.exists(target)) {
                 problems.add(s.source(), "static-map", Messages.staticTargetMissing(s.value(), target));
+            } else if (files != IniFiles.DIRECT) {
+                continue;
             } else if (!java.nio.file.Files.isReadable(target)
                     || (java.nio.file.Files.isDirectory(target) && !java.nio.file.Files.isExecutable(target))) {
                 problems.add(s.source(), "static-map", Messages.staticTargetUnreadable(s.value(), target));
@@ -176,11 +196,11 @@ public final class ConfigLoader {
     }
 
     /** war and mount targets exist, and no two contexts share a path. */
-    private static void checkDeployments(AppConfig config, Problems problems) {
+    private void checkDeployments(AppConfig config, Problems problems) {
         String atRoot = config.servletClass().isPresent() ? "'servlet'" : null;
         for (Setting s : config.settingsOf("war")) {
             java.nio.file.Path target = config.baseDir().resolve(s.value()).normalize();
-            if (!java.nio.file.Files.exists(target)) {
+            if (!files.exists(target)) {
                 problems.add(s.source(), "war", Messages.deployTargetMissing("war", s.value(), target));
             }
             String here = "'war = " + s.value() + "' (" + s.source() + ")";
@@ -192,7 +212,7 @@ public final class ConfigLoader {
         java.util.Set<String> paths = new java.util.HashSet<>();
         for (Setting s : config.settingsOf("mount")) {
             AppConfig.Mount mount = AppConfig.Mount.parse(s.value(), config.baseDir());
-            if (!java.nio.file.Files.exists(mount.target())) {
+            if (!files.exists(mount.target())) {
                 problems.add(s.source(), "mount", Messages.deployTargetMissing("mount", s.value(), mount.target()));
             }
             if (!paths.add(mount.contextPath())) {
@@ -208,17 +228,18 @@ public final class ConfigLoader {
     }
 
     /** auth-user-file and auth-group-file name files; the worker reads them (as the app's user). */
-    private static void checkUserFiles(AppConfig config, Problems problems) {
+    private void checkUserFiles(AppConfig config, Problems problems) {
         for (String option : List.of("auth-user-file", "auth-group-file")) {
             if (!config.isSet(option)) {
                 continue;
             }
             String written = config.string(option).orElseThrow();
             java.nio.file.Path file = config.baseDir().resolve(written).normalize();
-            if (!java.nio.file.Files.isRegularFile(file)) {
+            boolean there = files == IniFiles.DIRECT ? java.nio.file.Files.isRegularFile(file) : files.exists(file);
+            if (!there) {
                 Setting last = config.settingsOf(option).get(config.settingsOf(option).size() - 1);
                 problems.add(last.source(), option, Messages.userFileMissing(option, written, file,
-                        java.nio.file.Files.isDirectory(file)));
+                        files == IniFiles.DIRECT && java.nio.file.Files.isDirectory(file)));
             }
         }
     }

@@ -2,9 +2,7 @@ package dev.malt.server.config;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +23,7 @@ final class EntryCollector {
     private final Path workingDir;
     private final Map<String, String> environment;
     private final HostInfo host;
+    private final IniFiles files;
     private final List<Entry> entries = new ArrayList<>();
     private final List<Entry> iniLines = new ArrayList<>();
     private final Map<Path, IniText> parsed = new HashMap<>();
@@ -36,8 +35,10 @@ final class EntryCollector {
     private record Target(Path path, String section) {
     }
 
-    EntryCollector(Problems problems, Path workingDir, Map<String, String> environment, HostInfo host) {
+    EntryCollector(Problems problems, Path workingDir, Map<String, String> environment, HostInfo host,
+                   IniFiles files) {
         this.problems = problems;
+        this.files = files;
         this.workingDir = workingDir;
         this.environment = environment;
         this.host = host;
@@ -80,10 +81,12 @@ final class EntryCollector {
         Path real;
         IniText text;
         try {
-            real = path.toRealPath();
+            IniFiles.Read read = files.read(path);
+            real = read.realPath();
             text = parsed.get(real);
             if (text == null) {
-                text = IniText.parse(readText(real), display, problems);
+                String content = read.text();
+                text = IniText.parse(content.startsWith("\uFEFF") ? content.substring(1) : content, display, problems);
                 parsed.put(real, text);
             }
         } catch (IOException e) {
@@ -161,10 +164,10 @@ final class EntryCollector {
     }
 
     /** Splits {@code file.ini:section}; a file whose name really contains ':' wins when it exists. */
-    private static Target target(String text, Path baseDir) {
+    private Target target(String text, Path baseDir) {
         Path whole = baseDir.resolve(text).normalize();
         int colon = text.lastIndexOf(':');
-        if (colon < 0 || Files.exists(whole) || text.substring(colon + 1).contains("/")) {
+        if (colon < 0 || text.substring(colon + 1).contains("/") || files.exists(whole)) {
             return new Target(whole, null);
         }
         String file = text.substring(0, colon);
@@ -179,24 +182,16 @@ final class EntryCollector {
                 ? workingDir.relativize(path).toString() : path.toString();
     }
 
-    private static String readText(Path real) throws IOException {
-        String text = Files.readString(real, StandardCharsets.UTF_8);
-        return text.startsWith("\uFEFF") ? text.substring(1) : text;
-    }
-
     private static String reason(IOException e, Path path) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (Files.isDirectory(path)) {
-            return "it is a directory";
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getReason() == null ? "permission denied" : denied.getReason();
         }
         if (e instanceof CharacterCodingException) {
             return "it is not UTF-8 text";
         }
-        return e.toString();
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

@@ -51,7 +51,8 @@ public final class Option {
     static final Option HTTP_SOCKET = list("http-socket", SOCKETS, ValueType.address(),
             "plain HTTP/1.1 socket, same address syntax as 'socket'");
     static final Option CHMOD_SOCKET = scalar("chmod-socket", SOCKETS, ValueType.octalMode(), null,
-            "mode of unix sockets, in octal (e.g. 660); the bare key means 666");
+            "mode of unix sockets, in octal (e.g. 660); the bare key means 666; unset, the umask's mode, never for"
+                    + " others");
     static final Option CHOWN_SOCKET = scalar("chown-socket", SOCKETS, ValueType.text("USER[:GROUP]"), null,
             "owner of unix sockets");
     static final Option LISTEN = scalar("listen", SOCKETS, ValueType.integer(1, 65535), "100",

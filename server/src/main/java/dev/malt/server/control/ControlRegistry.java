@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -19,7 +23,8 @@ import java.util.Properties;
  * ignored and cleaned up by whoever finds them.
  *
  * <p>The directory is {@code $MALT_RUNTIME_DIR}, else {@code /run/malt/control} for root, else
- * {@code $XDG_RUNTIME_DIR/malt/control}, else {@code /tmp/malt-USER/control}.
+ * {@code $XDG_RUNTIME_DIR/malt/control}, else {@code /tmp/malt-USER/control}. It is the user's alone: created
+ * 0700, and refused if it (or {@code malt-USER} in /tmp) is someone else's, others may write it, or it is a link.
  */
 public final class ControlRegistry {
 
@@ -31,48 +36,62 @@ public final class ControlRegistry {
     }
 
     private final Path dir;
+    /** The first directory, on the way down to {@link #dir}, that must be this user's alone. */
+    private final Path privateFrom;
 
+    /** A registry in {@code dir}, which must be this user's alone (created 0700 with any missing parent). */
     public ControlRegistry(Path dir) {
+        this(dir, dir);
+    }
+
+    ControlRegistry(Path dir, Path privateFrom) {
+        if (!dir.startsWith(privateFrom)) {
+            throw new IllegalArgumentException(privateFrom + " does not contain " + dir);
+        }
         this.dir = dir;
+        this.privateFrom = privateFrom;
     }
 
     public static ControlRegistry standard() {
-        return new ControlRegistry(defaultDir());
+        return standard(System.getenv(), System.getProperty("user.name"), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    static Path defaultDir() {
-        String override = System.getenv("MALT_RUNTIME_DIR");
+    /**
+     * The registry for {@code user}, with that environment. In a directory others share ({@code /tmp}), everything
+     * from {@code malt-USER} down is checked: someone could have made it first, to read or forge the entries.
+     */
+    static ControlRegistry standard(Map<String, String> environment, String user, Path tmp) {
+        String override = environment.get("MALT_RUNTIME_DIR");
         if (override != null && !override.isBlank()) {
-            return Path.of(override);
+            return new ControlRegistry(Path.of(override));
         }
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/run/malt/control");
+        if ("root".equals(user)) {
+            return new ControlRegistry(Path.of("/run/malt/control"));
         }
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        String xdg = environment.get("XDG_RUNTIME_DIR");
         if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "malt", "control");
+            return new ControlRegistry(Path.of(xdg, "malt", "control"), Path.of(xdg, "malt"));
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "malt-" + System.getProperty("user.name"), "control");
+        Path own = tmp.resolve("malt-" + user);
+        return new ControlRegistry(own.resolve("control"), own);
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** The socket path this process should listen on. Creates the directory (0700 when new). */
+    /** The socket path this process should listen on. Creates the directory (0700) or checks it is private. */
     public Path socketFor(long pid) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the socket's own mode still protects it
-            }
-        }
+        ensurePrivate();
         return dir.resolve(pid + ".sock");
     }
 
+    /**
+     * Writes {@code PID.info}: to a temporary file made new (never through a link someone left there), then
+     * renamed into place, so a reader sees a whole entry or none.
+     */
     public void register(Entry entry) throws IOException {
+        ensurePrivate();
         Properties props = new Properties();
         props.setProperty("pid", Long.toString(entry.pid()));
         props.setProperty("kind", entry.kind());
@@ -80,11 +99,51 @@ public final class ControlRegistry {
         props.setProperty("ini", entry.ini() == null ? "" : entry.ini());
         props.setProperty("pidfile", entry.pidfile() == null ? "" : entry.pidfile());
         Path tmp = dir.resolve(entry.pid() + ".info.tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        Files.deleteIfExists(tmp); // a leftover of a crash; unlink never follows a link
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             props.store(out, "malt control entry");
         }
         Files.move(tmp, dir.resolve(entry.pid() + ".info"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Creates the missing directories 0700, and refuses any from {@link #privateFrom} down that is a link, is not
+     * this user's, or others may write: whoever controls it could read the entries, forge them, or swap a file for
+     * a link.
+     */
+    private void ensurePrivate() throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // a link or a file is in the way; said below
+            }
+        }
+        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        for (Path path = dir; path.startsWith(privateFrom); path = path.getParent()) {
+            Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) attrs.get("mode");
+            int owner = (Integer) attrs.get("uid");
+            if ((mode & 0170000) != 0040000) {
+                throw new IOException(path + " is not a directory (a link or a file is in the way); remove it, "
+                        + "and Malt creates the directory, private to its user");
+            }
+            if (owner != self) {
+                throw new IOException(path + " belongs to uid " + owner + ", not to this user (uid " + self + "); "
+                        + "someone else made it, and could read or forge the control entries: remove it, or set "
+                        + "MALT_RUNTIME_DIR to a directory of your own");
+            }
+            if ((mode & 0022) != 0) {
+                throw new IOException(path + " is writable by others (mode " + String.format("%04o", mode & 07777)
+                        + "); chmod go-w " + path + ", or remove it and Malt creates it 0700");
+            }
+            if (path.equals(privateFrom)) {
+                break;
+            }
+        }
     }
 
     public void unregister(long pid) {
@@ -101,6 +160,11 @@ public final class ControlRegistry {
         List<Entry> entries = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return entries;
+        }
+        try {
+            ensurePrivate();
+        } catch (IOException | RuntimeException e) {
+            return entries; // someone else's entries would send our commands to their sockets
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.info")) {
             for (Path file : files) {

@@ -1,5 +1,6 @@
 package dev.malt.server.control;
 
+import dev.malt.server.net.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -7,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,9 +36,8 @@ public final class ControlSocketServer implements AutoCloseable {
     public static ControlSocketServer start(EventLoopGroup group, Path path, ControlCommands commands)
             throws IOException, InterruptedException {
         Files.deleteIfExists(path);
-        Channel channel = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(EpollServerDomainSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -48,9 +45,14 @@ public final class ControlSocketServer implements AutoCloseable {
                                 new LineBasedFrameDecoder(4096), new StringDecoder(StandardCharsets.UTF_8),
                                 new StringEncoder(StandardCharsets.UTF_8), new CommandHandler(commands));
                     }
-                })
-                .bind(new DomainSocketAddress(path.toFile())).sync().channel();
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+                });
+        Channel channel;
+        try {
+            // 0600 from the first moment: nobody else may ever send a command.
+            channel = Listeners.bindUnix(bootstrap, path, "control socket", 0600, Listeners.SocketOwner.UNCHANGED, 128);
+        } catch (IOException e) {
+            throw new IOException("cannot bind the control socket " + path + ": " + e.getMessage(), e);
+        }
         return new ControlSocketServer(channel, path);
     }
 

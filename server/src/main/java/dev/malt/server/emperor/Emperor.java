@@ -12,6 +12,7 @@ import dev.malt.server.master.MasterOptions;
 import dev.malt.server.status.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
 import dev.malt.server.metrics.StatsServer;
+import dev.malt.server.privileges.AppUser;
 import dev.malt.server.systemd.ServiceNotifier;
 import dev.malt.server.systemd.SocketActivation;
 import io.netty.channel.EventLoopGroup;
@@ -56,6 +57,11 @@ public final class Emperor {
     /** How often the apps' readiness is checked while systemd waits for READY=1 (start, reload). */
     static final long SETTLE_CHECK_MILLIS = 100;
     static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
+    /**
+     * Tyrant mode: how many bytes of an app's log may wait for the helper that writes them as the app's user. The
+     * user can stop that helper; beyond this, lines are dropped and counted rather than stall the emperor.
+     */
+    static final int USER_LOG_QUEUE_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -331,26 +337,47 @@ public final class Emperor {
 
     // ---- for vassals ---------------------------------------------------------------------------
 
-    ConfigLoader loader() {
-        return loader;
+    /** An app's config and how its master runs. */
+    record Loaded(AppConfig config, MasterOptions options) {
     }
 
-    /** Tyrant mode: workers run as the INI's owner; otherwise the app's own uid/gid, if any. */
-    MasterOptions optionsFor(Path ini, AppConfig app) throws WorkerIdentity.RefusedException, IOException {
-        Optional<WorkerIdentity> identity = tyrant ? Optional.of(WorkerIdentity.fromIniOwner(ini, app))
-                : WorkerIdentity.fromOptions(app);
+    /**
+     * Reads an app's INI. Tyrant mode: workers run as the INI's owner, and a user's INI is read (includes too) as
+     * that user, who then is the one the master acts as on its paths; otherwise the app's own uid/gid, if any.
+     *
+     * @throws dev.malt.server.config.ConfigException when the file is broken
+     */
+    Loaded load(Path ini) throws WorkerIdentity.RefusedException, IOException {
+        if (!tyrant) {
+            AppConfig app = loader.load(ini);
+            return new Loaded(app, options(WorkerIdentity.fromOptions(app), Optional.empty()));
+        }
+        TyrantIni.Loaded loaded = TyrantIni.load(ini, System.getenv(), Path.of("").toAbsolutePath());
+        return new Loaded(loaded.config(), options(Optional.of(loaded.identity()), loaded.user()));
+    }
+
+    private static MasterOptions options(Optional<WorkerIdentity> identity, Optional<AppUser> user)
+            throws WorkerIdentity.RefusedException {
         if (identity.isEmpty()) {
             return new MasterOptions(List.of(), Optional.empty(), Vassal.MAX_THROTTLE_MILLIS);
         }
         return new MasterOptions(identity.get().commandPrefix(), Optional.of(identity.get().owner()),
-                Vassal.MAX_THROTTLE_MILLIS);
+                Vassal.MAX_THROTTLE_MILLIS, user);
     }
 
     /**
      * The app's log: its {@code logto}; else NAME.log in {@code emperor-logdir}; else, for a root emperor
      * with the system layout (/etc/malt), /var/log/malt/app/NAME.log; else the emperor's own log.
      */
-    LogSink sinkFor(String name, AppConfig app) throws IOException {
+    LogSink sinkFor(String name, AppConfig app, MasterOptions options) throws IOException {
+        if (app.logto().isPresent() && options.appUser().isPresent()) {
+            // Tyrant mode: a path the user chose is opened by the user, never by root.
+            AppUser user = options.appUser().get();
+            Path own = app.logto().get();
+            LogSink sink = LogSink.opened(own, () -> user.appendTo(own, USER_LOG_QUEUE_BYTES));
+            appSinks.put(name, sink);
+            return sink;
+        }
         Optional<Path> file = app.logto();
         if (file.isEmpty() && config.isSet("emperor-logdir")) {
             file = Optional.of(Path.of(config.string("emperor-logdir").orElseThrow()).resolve(name + ".log"));

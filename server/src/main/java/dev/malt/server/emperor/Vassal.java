@@ -2,20 +2,17 @@ package dev.malt.server.emperor;
 
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ConfigException;
-import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
 import dev.malt.server.master.Master;
 import dev.malt.server.master.MasterEvent;
 import dev.malt.server.master.MasterOptions;
 import dev.malt.server.status.MasterStatus;
 import dev.malt.server.master.WorkerIdentity;
-import dev.malt.server.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -61,42 +58,51 @@ final class Vassal {
 
     /** Reads the INI and starts the app; a broken file or a refused one leaves it BROKEN until it changes. */
     void start() {
-        Optional<AppConfig> loaded = load();
+        Optional<Emperor.Loaded> loaded = load();
         if (loaded.isEmpty()) {
             return;
         }
-        startWith(loaded.get());
+        startWith(loaded.get().config(), loaded.get().options());
     }
 
-    private Optional<AppConfig> load() {
+    /** Reads the INI; a broken or refused one is reported, and leaves a running app as it is. */
+    private Optional<Emperor.Loaded> load() {
         try {
-            return Optional.of(emperor.loader().load(ini));
+            return Optional.of(emperor.load(ini));
         } catch (ConfigException e) {
-            lastError = e.problems().get(0).toString();
+            lastError = summary(e);
             LOG.error("app {} not started: its INI file has {}:\n  {}\nThe other apps are not affected; {} is read "
                             + "again when it changes.", name, e.problems().size() == 1 ? "a problem" : "problems",
                     e.problems().stream().map(Object::toString).collect(Collectors.joining("\n  ")), ini);
-            if (state != State.RUNNING) {
-                state = State.BROKEN;
-            }
-            return Optional.empty();
-        }
-    }
-
-    private void startWith(AppConfig next) {
-        MasterOptions options;
-        try {
-            options = emperor.optionsFor(ini, next);
         } catch (WorkerIdentity.RefusedException | IOException e) {
             lastError = e.getMessage();
-            state = State.BROKEN;
             LOG.error("app {} refused: {}", name, e.getMessage());
-            return;
         }
+        if (state != State.RUNNING) {
+            state = State.BROKEN;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where the first problem is, and how many there are, for {@code last_error} in the status and the stats. Not the
+     * problems themselves: they quote lines of the files, and the stats may be open to every local user; the
+     * emperor's log has them whole.
+     */
+    static String summary(ConfigException e) {
+        ConfigException.Problem first = e.problems().get(0);
+        String where = first.file() == null ? "the command line" : first.line() > 0 ? first.file() + ":" + first.line()
+                : first.file();
+        int count = e.problems().size();
+        return "the INI file has " + (count == 1 ? "a problem" : count + " problems") + ", the first at " + where
+                + "; the emperor's log says what is wrong";
+    }
+
+    private void startWith(AppConfig next, MasterOptions options) {
         config = next;
         MDC.put(Emperor.APP_KEY, name);
         try {
-            sink = emperor.sinkFor(name, next);
+            sink = emperor.sinkFor(name, next, options);
             master = new Master(next, sink, options);
             master.start();
             state = State.RUNNING;
@@ -130,16 +136,17 @@ final class Vassal {
             start();
             return;
         }
-        Optional<AppConfig> next = load();
-        if (next.isEmpty()) {
+        Optional<Emperor.Loaded> loaded = load();
+        if (loaded.isEmpty()) {
             LOG.error("app {} keeps running with its previous config until {} is fixed", name, ini);
             return;
         }
-        if (master.canReconfigure(next.get())) {
+        Optional<AppConfig> next = Optional.of(loaded.get().config());
+        if (master.canReconfigure(next.get(), loaded.get().options())) {
             config = next.get();
             master.reconfigure(next.get(), "its INI file changed");
         } else {
-            LOG.info("app {}: its sockets changed, so it restarts (connections to the old sockets are refused "
+            LOG.info("app {}: its sockets or its user changed, so it restarts (connections to the old sockets are refused "
                     + "while it does)", name);
             stop(this::start);
         }
@@ -188,20 +195,10 @@ final class Vassal {
         next.run();
     }
 
-    /** Closes the master, removes its unix sockets and closes its log. */
+    /** Closes the master (which removes its unix sockets) and closes its log. */
     private void closeMaster() {
         if (master != null) {
-            master.close();
-            for (ListenSpec spec : config.sockets()) {
-                // A socket systemd passed is the socket unit's file, there for the app's next start.
-                if (spec.address().isUnix() && !SocketActivation.current().isPassed(spec.address())) {
-                    try {
-                        Files.deleteIfExists(spec.address().unixPath());
-                    } catch (IOException e) {
-                        LOG.warn("cannot remove {}: {}", spec.address().unixPath(), e.getMessage());
-                    }
-                }
-            }
+            master.close(); // removes the socket files it bound, as whoever bound them; never systemd's
             master = null;
         }
         if (sink != null) {

@@ -14,16 +14,23 @@ import java.nio.file.Path;
  */
 public final class LogSink {
 
+    /** Opens the log file for appending, at the start and at every reopen. */
+    public interface Opener {
+        OutputStream open() throws IOException;
+    }
+
     private final Path file;
+    private final Opener opener;
     private OutputStream out;
 
-    private LogSink(Path file, OutputStream out) {
+    private LogSink(Path file, Opener opener, OutputStream out) {
         this.file = file;
+        this.opener = opener;
         this.out = out;
     }
 
     public static LogSink stderr() {
-        return new LogSink(null, new FileOutputStream(java.io.FileDescriptor.err));
+        return new LogSink(null, null, new FileOutputStream(java.io.FileDescriptor.err));
     }
 
     public static LogSink file(Path file) throws IOException {
@@ -31,7 +38,12 @@ public final class LogSink {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return new LogSink(file, new FileOutputStream(file.toFile(), true));
+        return opened(file, () -> new FileOutputStream(file.toFile(), true));
+    }
+
+    /** A file that {@code opener} opens: a tyrant emperor appends to an app's own log as the app's user. */
+    public static LogSink opened(Path file, Opener opener) throws IOException {
+        return new LogSink(file, opener, opener.open());
     }
 
     /**
@@ -70,7 +82,7 @@ public final class LogSink {
         if (file == null) {
             return;
         }
-        OutputStream fresh = new FileOutputStream(file.toFile(), true);
+        OutputStream fresh = opener.open();
         OutputStream old = out;
         out = fresh;
         old.close();

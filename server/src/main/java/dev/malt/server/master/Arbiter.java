@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,6 +55,8 @@ public final class Arbiter {
 
     /** Replaced only by a {@link MasterEvent.Reconfigure}, on the arbiter thread. */
     private MasterSettings settings;
+    /** How touch-reload files are looked at: as the app's user in tyrant mode. */
+    private final TouchFiles touchFiles;
     private WorkerLauncher launcher;
     private final MasterClock clock;
     private final long masterPid;
@@ -90,6 +91,11 @@ public final class Arbiter {
     }
 
     public Arbiter(MasterSettings settings, WorkerLauncher launcher, MasterClock clock) {
+        this(settings, launcher, clock, TouchFiles.DIRECT);
+    }
+
+    Arbiter(MasterSettings settings, WorkerLauncher launcher, MasterClock clock, TouchFiles touchFiles) {
+        this.touchFiles = Objects.requireNonNull(touchFiles);
         this.settings = Objects.requireNonNull(settings);
         this.launcher = Objects.requireNonNull(launcher);
         this.clock = Objects.requireNonNull(clock);
@@ -596,12 +602,8 @@ public final class Arbiter {
         }
     }
 
-    private static long mtime(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            return -1;
-        }
+    private long mtime(Path file) {
+        return touchFiles.lastModified(file);
     }
 
     // ---- helpers ------------------------------------------------------------------------------

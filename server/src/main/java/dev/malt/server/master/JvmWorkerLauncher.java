@@ -36,6 +36,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             "LISTEN_FDNAMES");
 
     public static final String WORKER_MAIN = "dev.malt.server.worker.WorkerMain";
+    /** coreutils' env, whose --chdir changes directory after setpriv has dropped privileges. */
+    static final Path ENV = Path.of("/usr/bin/env");
 
     /**
      * @param commandPrefix    prepended to the java command (tyrant mode: setpriv ...); usually empty
@@ -54,15 +56,28 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     private final Spec spec;
     private final LogSink sink;
+    /** What workers start from instead of the master's environment, if set (tyrant mode); {@code env} is added. */
+    private final Map<String, String> baseEnvironment;
 
     public JvmWorkerLauncher(Spec spec, LogSink sink) {
+        this(spec, sink, null);
+    }
+
+    /** @param baseEnvironment replaces the master's environment for workers (tyrant mode: root's is not theirs) */
+    public JvmWorkerLauncher(Spec spec, LogSink sink, Map<String, String> baseEnvironment) {
         this.spec = spec;
         this.sink = sink;
+        this.baseEnvironment = baseEnvironment == null ? null : Map.copyOf(baseEnvironment);
     }
 
     /** The full command line for a worker slot; public so {@code malt} can show it. */
     public List<String> command(int slot) {
         List<String> command = new ArrayList<>(spec.commandPrefix());
+        if (dropsPrivileges()) {
+            // Change directory once privileges are dropped, so the worker starts only where its user may go.
+            command.add(ENV.toString());
+            command.add("--chdir=" + spec.workDir());
+        }
         command.add(spec.javaHome().resolve("bin").resolve("java").toString());
         command.add("-Dmalt.worker=" + spec.appName() + "/" + slot);
         command.addAll(DEFAULT_JVM_FLAGS);
@@ -82,15 +97,24 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return command;
     }
 
+    private boolean dropsPrivileges() {
+        return !spec.commandPrefix().isEmpty();
+    }
+
     @Override
     public WorkerHandle launch(int slot) throws IOException {
         if (!Files.isExecutable(spec.javaHome().resolve("bin").resolve("java"))) {
             throw new IOException("no java at " + spec.javaHome().resolve("bin/java") + " (java-home)");
         }
+        // With privileges to drop, the JDK would chdir as root before setpriv runs: start in /, let env go there.
         ProcessBuilder builder = new ProcessBuilder(command(slot))
-                .directory(spec.workDir().toFile())
+                .directory(dropsPrivileges() ? Path.of("/").toFile() : spec.workDir().toFile())
                 .redirectErrorStream(true);
         // systemd's variables are the master's: a worker (or its app) must not notify systemd or take sockets.
+        if (baseEnvironment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(baseEnvironment);
+        }
         builder.environment().keySet().removeAll(SYSTEMD_VARIABLES);
         builder.environment().putAll(spec.environment());
         Process process = builder.start();

@@ -16,15 +16,17 @@ import io.netty.channel.unix.FileDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.malt.server.privileges.AppUser;
+
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The app's listening sockets, bound by the master for its whole life. The master never accepts on
@@ -46,9 +48,66 @@ public final class ListenSockets implements AutoCloseable {
         }
     }
 
-    private final List<Bound> bound = new ArrayList<>();
+    /** Removes a unix socket file once its socket is closed. */
+    interface Remover {
+        void remove(Path socket) throws IOException;
+    }
 
-    private ListenSockets() {
+    private final List<Bound> bound = new ArrayList<>();
+    private final Remover remover;
+
+    private ListenSockets(Remover remover) {
+        this.remover = remover;
+    }
+
+    /** The master's own removal: the file at the path, if it is a socket (what closing a bound channel did). */
+    private static void removeOwn(Path socket) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (attrs.isOther()) {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /**
+     * Tyrant mode, a user's app: every socket is bound by the user ({@link SocketsAsUser}), and removed by them
+     * when it closes. Sockets systemd passed are not adopted: any user could name one and take another app's
+     * traffic; the helper finds the path or port in use instead.
+     *
+     * @param directory the master's private directory, which {@code user} may enter
+     */
+    static ListenSockets bindAs(AppUser user, EventLoopGroup group, List<ListenSpec> specs, int backlog,
+                                Optional<Integer> chmod, Optional<String> chown, Path directory)
+            throws IOException, InterruptedException {
+        ListenSockets sockets = new ListenSockets(user::removeSocket);
+        specs.forEach(ListenSockets::warnIfExposed);
+        List<FileDescriptor> fds = SocketsAsUser.bind(group, user, specs, backlog, chmod, chown, directory);
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                ListenSpec spec = specs.get(i);
+                int fd = fds.get(i).intValue();
+                ServerBootstrap bootstrap = new ServerBootstrap()
+                        .group(group)
+                        .option(ChannelOption.AUTO_READ, false)
+                        .childHandler(new ChannelInboundHandlerAdapter());
+                // Made from a descriptor, the channel deletes no file when closed: the user's remover does.
+                bootstrap.channelFactory(() -> spec.address().isUnix() ? new EpollServerDomainSocketChannel(fd, true)
+                        : new EpollServerSocketChannel(fd));
+                sockets.bound.add(new Bound(spec, bootstrap.register().sync().channel(), false));
+                LOG.info("{} bound on {} by {} (backlog {})", what(spec), spec.address(), user.name(), backlog);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            sockets.close();
+            for (int i = sockets.bound.size(); i < fds.size(); i++) {
+                fds.get(i).close();
+            }
+            throw e;
+        }
+        return sockets;
     }
 
     /**
@@ -59,19 +118,19 @@ public final class ListenSockets implements AutoCloseable {
      */
     public static ListenSockets bind(EventLoopGroup group, List<ListenSpec> specs, int backlog,
                                      Optional<Integer> chmod, Optional<String> chown) throws IOException {
-        ListenSockets sockets = new ListenSockets();
+        ListenSockets sockets = new ListenSockets(ListenSockets::removeOwn);
         try {
+            Listeners.SocketOwner owner = chown.isPresent() ? Ownership.resolve(chown.get()) : Listeners.SocketOwner.UNCHANGED;
             for (ListenSpec spec : specs) {
+                warnIfExposed(spec);
                 Optional<SocketActivation.Inherited> passed = SocketActivation.current().adopt(spec.address());
                 if (passed.isPresent()) {
                     sockets.bound.add(adopt(group, spec, passed.get()));
                     continue;
                 }
-                Bound bound = bindOne(group, spec, backlog, chmod);
-                sockets.bound.add(bound);
-                if (spec.address().isUnix() && chown.isPresent()) {
-                    Ownership.apply(spec.address().unixPath(), chown.get());
-                }
+                Channel channel = bindOne(group, spec, backlog, chmod, owner);
+                sockets.bound.add(new Bound(spec, channel, false));
+                LOG.info("{} bound on {} (backlog {})", what(spec), spec.address(), backlog);
             }
         } catch (IOException | RuntimeException e) {
             sockets.close();
@@ -80,32 +139,60 @@ public final class ListenSockets implements AutoCloseable {
         return sockets;
     }
 
-    private static Bound bindOne(EventLoopGroup group, ListenSpec spec, int backlog, Optional<Integer> chmod)
-            throws IOException {
+    /**
+     * Binds one socket, a unix one with its final mode and owner from the start ({@link Listeners#bindUnix}).
+     *
+     * @param chmod {@code chmod-socket}; without it a unix socket is open to its owner and group only
+     */
+    static Channel bindOne(EventLoopGroup group, ListenSpec spec, int backlog, Optional<Integer> chmod,
+                           Listeners.SocketOwner owner) throws IOException {
         ListenAddress address = spec.address();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter());
-        java.net.SocketAddress bindTo = Listeners.prepare(bootstrap, address,
-                spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "socket");
-        Channel channel;
         try {
-            channel = bootstrap.bind(bindTo).sync().channel();
+            if (address.isUnix()) {
+                return Listeners.bindUnix(bootstrap, address.unixPath(), what(spec),
+                        chmod.orElse(Listeners.defaultUnixMode()), owner, backlog);
+            }
+            return bootstrap.bind(Listeners.prepare(bootstrap, address, what(spec))).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + address);
+        } catch (IOException e) {
+            throw e;
         } catch (Exception e) {
-            throw new IOException("cannot bind " + (spec.kind() == ListenSpec.Kind.HTTP ? "http-socket " : "socket ")
-                    + address + ": " + e.getMessage() + hint(address, e), e);
+            throw new IOException("cannot bind " + what(spec) + " " + address + ": " + e.getMessage()
+                    + hint(address, e), e);
         }
-        if (address.isUnix() && chmod.isPresent()) {
-            Files.setPosixFilePermissions(address.unixPath(), permissions(chmod.get()));
+    }
+
+    private static String what(ListenSpec spec) {
+        return spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "socket";
+    }
+
+    /**
+     * uWSGI's model trusts the frontend: whoever reaches a uwsgi socket sets every CGI variable, REMOTE_USER and
+     * HTTPS included. A TCP one that other machines can reach deserves a word at start.
+     */
+    static void warnIfExposed(ListenSpec spec) {
+        if (spec.kind() != ListenSpec.Kind.UWSGI || spec.address().isUnix()) {
+            return;
         }
-        LOG.info("{} bound on {} (backlog {})", spec.kind() == ListenSpec.Kind.HTTP ? "http-socket" : "uwsgi socket",
-                address, backlog);
-        return new Bound(spec, channel, false);
+        boolean loopback;
+        try {
+            loopback = !spec.address().isWildcard() && spec.address().toInetSocketAddress().getAddress()
+                    .isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return; // the bind says what is wrong
+        }
+        if (!loopback) {
+            LOG.warn("uwsgi socket {} can be reached from other machines, and whoever connects to it is trusted as "
+                    + "the frontend: they can set REMOTE_USER, HTTPS and every other request variable. Bind it to "
+                    + "127.0.0.1 or a unix socket, or let a firewall admit only the frontend", spec.address());
+        }
     }
 
     /**
@@ -154,21 +241,6 @@ public final class ListenSockets implements AutoCloseable {
     }
 
 
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
-        };
-        for (int bit = 0; bit < order.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                set.add(order[bit]);
-            }
-        }
-        return set;
-    }
-
     public List<Bound> bound() {
         return List.copyOf(bound);
     }
@@ -181,7 +253,7 @@ public final class ListenSockets implements AutoCloseable {
         return fds;
     }
 
-    /** Unix socket files Malt bound (never systemd's), for {@code vacuum}. */
+    /** Unix socket files Malt bound (never systemd's). */
     public List<Path> unixPaths() {
         List<Path> paths = new ArrayList<>();
         for (Bound b : bound) {
@@ -204,6 +276,13 @@ public final class ListenSockets implements AutoCloseable {
                 SocketActivation.current().release(b.descriptor().intValue());
             } else {
                 b.channel().close().awaitUninterruptibly();
+            }
+        }
+        for (Path path : unixPaths()) {
+            try {
+                remover.remove(path);
+            } catch (IOException e) {
+                LOG.warn("cannot remove the socket file {}: {}", path, e.getMessage());
             }
         }
     }

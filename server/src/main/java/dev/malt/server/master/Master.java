@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,28 +72,30 @@ public final class Master implements AutoCloseable {
     /** Binds sockets and starts workers; returns once the arbiter runs (not when workers are ready). */
     public void start() throws IOException, InterruptedException {
         ListenQueueMonitor.warnAboveSomaxconn(config.listenBacklog());
-        sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket(),
-                config.chownSocket());
+        runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
+        if (options.workerOwner().isPresent()) {
+            // Workers that dropped privileges must reach the sockets in here: they may pass through, and connect to
+            // what is given to them, but the directory stays the master's, so nobody can swap what is in it.
+            Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        if (options.appUser().isPresent()) {
+            sockets = ListenSockets.bindAs(options.appUser().get(), group, config.sockets(), config.listenBacklog(),
+                    config.chmodSocket(), config.chownSocket(), runtimeDir);
+        } else {
+            sockets = ListenSockets.bind(group, config.sockets(), config.listenBacklog(), config.chmodSocket(),
+                    config.chownSocket());
+        }
         queueMonitor = new ListenQueueMonitor(config.appName(), sockets.bound(), config.listenBacklog());
         // Reading /proc/net/tcp can take a while on a busy host: not on the event loop that carries heartbeats.
         monitorThread.scheduleWithFixedDelay(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
-        StateDirectory.prepare(config, options.workerOwner());
-        runtimeDir = Files.createTempDirectory("malt-" + safe(config.appName()) + "-");
+        StateDirectory.prepare(config, options.workerOwner(), options.appUser().isPresent());
         Path controlSocket = runtimeDir.resolve("control.sock");
-        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM);
+        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles());
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter, appMetrics);
         startCache(dev.malt.server.cache.CacheSettings.from(config));
-        if (options.workerOwner().isPresent()) {
-            // Workers that dropped privileges must still reach their master: hand them the directory.
-            MasterOptions.Owner owner = options.workerOwner().get();
-            List<Path> theirs = new java.util.ArrayList<>(List.of(runtimeDir, controlSocket));
-            if (cache != null) {
-                theirs.add(cache.socket());
-            }
-            for (Path path : theirs) {
-                Files.setAttribute(path, "unix:uid", owner.uid());
-                Files.setAttribute(path, "unix:gid", owner.gid());
-            }
+        giveToWorkers(controlSocket);
+        if (cache != null) {
+            giveToWorkers(cache.socket());
         }
         if (config.stats().isPresent()) {
             statsServer = StatsServer.start(group, config.stats().get(), this::statsSnapshot);
@@ -103,6 +107,20 @@ public final class Master implements AutoCloseable {
         Thread loop = new AppThreadFactory("arbiter-" + config.appName(), config.appName()).newThread(this::runArbiter);
         loop.setDaemon(false);
         loop.start();
+    }
+
+    /** Gives a socket in the master's directory to workers that dropped privileges (the link itself: lchown). */
+    private void giveToWorkers(Path socket) throws IOException {
+        if (options.workerOwner().isPresent()) {
+            MasterOptions.Owner owner = options.workerOwner().get();
+            Files.setAttribute(socket, "unix:uid", owner.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(socket, "unix:gid", owner.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** How the arbiter sees touch-reload files: as the app's user in tyrant mode. */
+    private TouchFiles touchFiles() throws IOException {
+        return options.appUser().isPresent() ? TouchFiles.seenBy(options.appUser().get()) : TouchFiles.DIRECT;
     }
 
     /** The cache lives in the master so that it outlives workers; its socket sits beside control.sock. */
@@ -126,10 +144,7 @@ public final class Master implements AutoCloseable {
                 cache.reconfigure(settings.store());
             } else {
                 startCache(settings);
-                if (options.workerOwner().isPresent()) {
-                    Files.setAttribute(cache.socket(), "unix:uid", options.workerOwner().get().uid());
-                    Files.setAttribute(cache.socket(), "unix:gid", options.workerOwner().get().gid());
-                }
+                giveToWorkers(cache.socket());
             }
         } catch (IOException e) {
             LOG.error("the response cache of {} cannot start: {}; requests go to the app uncached", config.appName(),
@@ -175,13 +190,19 @@ public final class Master implements AutoCloseable {
                 && next.stats().equals(config.stats()) && next.metrics().equals(config.metrics());
     }
 
+    /** As {@link #canReconfigure(AppConfig)}, and the workers keep running as the same user and group. */
+    public boolean canReconfigure(AppConfig next, MasterOptions nextOptions) {
+        return canReconfigure(next) && nextOptions.workerOwner().equals(options.workerOwner())
+                && nextOptions.workerCommandPrefix().equals(options.workerCommandPrefix());
+    }
+
     /** Reloads onto a changed config: new workers run it, old ones finish. See {@link #canReconfigure}. */
     public void reconfigure(AppConfig next, String reason) {
         if (!canReconfigure(next)) {
             throw new IllegalArgumentException("the sockets of " + config.appName() + " changed; restart it instead");
         }
         config = next;
-        StateDirectory.prepare(next, options.workerOwner());
+        StateDirectory.prepare(next, options.workerOwner(), options.appUser().isPresent());
         reconfigureCache(next);
         arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
     }
@@ -190,7 +211,8 @@ public final class Master implements AutoCloseable {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
                 config.heap().orElse(null), config.jvmOptions(), System.getProperty("java.class.path"),
-                controlSocket, config.baseDir(), config.env(), config.encode()), logSink);
+                controlSocket, config.baseDir(), config.env(), config.encode()), logSink,
+                options.appUser().map(user -> user.environment(System.getenv())).orElse(null));
     }
 
     /** Queues an event for the arbiter: reloads, stops, status queries. */
@@ -282,14 +304,8 @@ public final class Master implements AutoCloseable {
         if (cache != null) {
             cache.close();
         }
-        List<Path> unixSockets = sockets == null ? List.of() : sockets.unixPaths();
         if (sockets != null) {
-            sockets.close();
-        }
-        if (config.vacuum()) {
-            for (Path path : unixSockets) {
-                deleteQuietly(path);
-            }
+            sockets.close(); // removes the socket files, as whoever bound them
         }
         if (runtimeDir != null) {
             deleteQuietly(runtimeDir.resolve("control.sock"));

@@ -1,5 +1,7 @@
 package dev.malt.server.master;
 
+import dev.malt.server.privileges.AppUser;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +12,11 @@ import java.util.Optional;
  * @param workerOwner         the uid/gid workers run as, when not the master's: the master hands them
  *                            its control socket directory, which is otherwise private to it
  * @param maxBackoffMillis    longest pause between attempts to start a failing app
+ * @param appUser             tyrant mode, an INI its owner wrote: the user to act as on every path the INI names
+ *                            (sockets, touch files); empty when the master may use them itself
  */
-public record MasterOptions(List<String> workerCommandPrefix, Optional<Owner> workerOwner, long maxBackoffMillis) {
+public record MasterOptions(List<String> workerCommandPrefix, Optional<Owner> workerOwner, long maxBackoffMillis,
+                            Optional<AppUser> appUser) {
 
     /** A numeric uid and gid. */
     public record Owner(int uid, int gid) {
@@ -19,6 +24,10 @@ public record MasterOptions(List<String> workerCommandPrefix, Optional<Owner> wo
 
     public MasterOptions {
         workerCommandPrefix = List.copyOf(workerCommandPrefix);
+    }
+
+    public MasterOptions(List<String> workerCommandPrefix, Optional<Owner> workerOwner, long maxBackoffMillis) {
+        this(workerCommandPrefix, workerOwner, maxBackoffMillis, Optional.empty());
     }
 
     public static MasterOptions standalone() {

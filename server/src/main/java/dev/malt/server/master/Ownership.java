@@ -1,44 +1,28 @@
 package dev.malt.server.master;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipalLookupService;
+import dev.malt.server.net.Listeners;
 
-/** {@code chown USER[:GROUP]} for the files a master creates (unix sockets), by name or number. */
+import java.io.IOException;
+
+/**
+ * {@code chown-socket = USER[:GROUP]}, by name or number, resolved to the numbers that the socket is given while it
+ * is still in its private directory ({@link Listeners#bindUnix}), never through a path someone else could change.
+ */
 final class Ownership {
 
     private Ownership() {
     }
 
-    static void apply(Path path, String spec) throws IOException {
+    static Listeners.SocketOwner resolve(String spec) throws IOException {
         int colon = spec.indexOf(':');
         String user = colon < 0 ? spec : spec.substring(0, colon);
         String group = colon < 0 ? "" : spec.substring(colon + 1);
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         try {
-            if (!user.isEmpty()) {
-                if (user.chars().allMatch(Character::isDigit)) {
-                    Files.setAttribute(path, "unix:uid", Integer.parseInt(user));
-                } else {
-                    Files.setOwner(path, lookup.lookupPrincipalByName(user));
-                }
-            }
-            if (!group.isEmpty()) {
-                if (group.chars().allMatch(Character::isDigit)) {
-                    Files.setAttribute(path, "unix:gid", Integer.parseInt(group));
-                } else {
-                    GroupPrincipal principal = lookup.lookupPrincipalByGroupName(group);
-                    Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(principal);
-                }
-            }
-        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
-            throw new IOException("chown-socket " + spec + ": no such user or group '" + e.getName() + "'", e);
-        } catch (IOException e) {
-            throw new IOException("chown-socket " + spec + " on " + path + ": " + e.getMessage()
-                    + " (only root may give a file away)", e);
+            int uid = user.isEmpty() ? -1 : WorkerIdentity.resolveUser(user);
+            int gid = group.isEmpty() ? -1 : WorkerIdentity.resolveGroup(group);
+            return new Listeners.SocketOwner(uid, gid);
+        } catch (WorkerIdentity.RefusedException e) {
+            throw new IOException("chown-socket " + spec + ": " + e.getMessage(), e);
         }
     }
 }

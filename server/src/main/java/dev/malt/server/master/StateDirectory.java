@@ -29,8 +29,13 @@ final class StateDirectory {
     private StateDirectory() {
     }
 
-    /** Prepares the state directory of {@code config} for workers running as {@code owner}; never fails the app. */
-    static void prepare(AppConfig config, Optional<MasterOptions.Owner> owner) {
+    /**
+     * Prepares the state directory of {@code config} for workers running as {@code owner}; never fails the app.
+     *
+     * @param tyrant the app's user chose its name: a directory another user has is not handed over, since any
+     *               user can name their app after someone else's
+     */
+    static void prepare(AppConfig config, Optional<MasterOptions.Owner> owner, boolean tyrant) {
         if (owner.isEmpty() || config.string("state-dir").isPresent() || !WorkerIdentity.runningAsRoot()) {
             return;
         }
@@ -39,7 +44,7 @@ final class StateDirectory {
             return;
         }
         try {
-            prepare(own, owner.get());
+            prepare(own, owner.get(), tyrant);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not give app {} its state directory {}: {}; its workers fall back to .malt/{} beside "
                     + "the INI file, which must then be writable by them", config.appName(), own, e.getMessage(),
@@ -47,7 +52,7 @@ final class StateDirectory {
         }
     }
 
-    static void prepare(Path own, MasterOptions.Owner owner) throws IOException {
+    static void prepare(Path own, MasterOptions.Owner owner, boolean tyrant) throws IOException {
         if (!Files.isDirectory(SYSTEM, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(SYSTEM, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -66,6 +71,11 @@ final class StateDirectory {
             throw new IOException(own + " is not a directory");
         }
         int current = (Integer) Files.getAttribute(own, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (tyrant && current != owner.uid() && current != 0) {
+            throw new IOException("the state directory " + own + " belongs to uid " + current + ", not to uid "
+                    + owner.uid() + " who runs the app; in tyrant mode Malt does not hand one user's files to another "
+                    + "(chown -R it if that is meant, or give the app another name)");
+        }
         if (current != owner.uid()) {
             // Left by a run under another identity. Bottom-up, without following links: the new owner gains a
             // directory only once everything inside it is theirs, so they cannot swap in a link we would then follow.

@@ -61,6 +61,26 @@ class WorkerIdentityTest {
         assertTrue(e.getMessage().contains("only a root-owned INI may choose its user"), e.getMessage());
     }
 
+    @Test
+    void aUsersIniMayNameOnlyGroupsItsOwnerBelongsTo(@TempDir Path dir) throws Exception {
+        assertTrue(WorkerIdentity.runningAsRoot(), "chown needs root: run the tests as root");
+        Path greedy = app(dir, "greedy.ini", "gid = root\n");
+        Files.setAttribute(greedy, "unix:uid", 65534);
+        WorkerIdentity.RefusedException e = assertThrows(WorkerIdentity.RefusedException.class,
+                () -> WorkerIdentity.fromIniOwner(greedy, load(greedy)));
+        assertTrue(e.getMessage().contains("nobody does not belong to group root (gid 0)"), e.getMessage());
+
+        Path own = app(dir, "own.ini", "gid = nogroup\n");
+        Files.setAttribute(own, "unix:uid", 65534);
+        assertEquals(65534, WorkerIdentity.fromIniOwner(own, load(own)).gid());
+
+        // Without gid, the file's group only when its owner is in it: root's chgrp gives nothing away.
+        Path grouped = app(dir, "grouped.ini", "");
+        Files.setAttribute(grouped, "unix:uid", 65534);
+        Files.setAttribute(grouped, "unix:gid", 0);
+        assertEquals(65534, WorkerIdentity.fromIniOwner(grouped, load(grouped)).gid());
+    }
+
     private static Path app(Path dir, String name, String extra) throws Exception {
         Path ini = dir.resolve(name);
         Files.writeString(ini, "[malt]\nsocket = " + dir.resolve("x.sock") + "\nservlet = a.B\n" + extra);
