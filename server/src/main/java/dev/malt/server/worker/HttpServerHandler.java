@@ -1,5 +1,6 @@
 package dev.malt.server.worker;
 
+import dev.malt.server.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -29,6 +30,11 @@ import java.nio.charset.StandardCharsets;
 final class HttpServerHandler extends GatewayConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerHandler.class);
+    // Lines a client can cause at will: rate-limited, per kind.
+    private static final RateLimitedLog BAD_BODY = new RateLimitedLog(LOG, "HTTP requests with a malformed body");
+    private static final RateLimitedLog TOO_LARGE = new RateLimitedLog(LOG, "HTTP requests over buffer-size");
+    private static final RateLimitedLog LINE_TOO_LONG = new RateLimitedLog(LOG, "HTTP request lines too long");
+    private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, "malformed HTTP requests");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The response is out but body bytes are still arriving; then the next request may come. */
@@ -80,6 +86,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
             ctx.writeAndFlush(ctx.alloc().buffer(CONTINUE.length).writeBytes(CONTINUE));
         }
         bodyEnded = false;
+        headReceived(!(request instanceof LastHttpContent));
         dispatch(HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()), true,
                 HttpUtil.isKeepAlive(request), this::afterResponse);
         if (!(request instanceof HttpContent)) {
@@ -95,7 +102,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         }
         if (content.decoderResult().isFailure()) {
             content.release();
-            LOG.warn("bad request body on {} from {}: {}", socketName, ctx.channel().remoteAddress(),
+            BAD_BODY.warn("bad request body on {} from {}: {}", socketName, ctx.channel().remoteAddress(),
                     content.decoderResult().cause().toString());
             current.requestBody().fail(new IOException("malformed request body: " + content.decoderResult().cause()));
             ctx.close();
@@ -104,6 +111,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             bodyEnded = true;
+            bodyReceived();
             io.netty.handler.codec.http.HttpHeaders trailing = ((LastHttpContent) content).trailingHeaders();
             if (!trailing.isEmpty()) {
                 java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
@@ -160,6 +168,10 @@ final class HttpServerHandler extends GatewayConnectionHandler {
             releasePending();
             ctx.close();
             return;
+        }
+        StalledReadGuard guard = guard();
+        if (guard != null) {
+            guard.awaitHead(); // the next request's head, within socket-timeout of now
         }
         while (!pending.isEmpty() && (exchange == null || !bodyEnded)) {
             process(pending.poll());
@@ -218,6 +230,9 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         if (pipeline.get(IdleStateHandler.class) != null) {
             pipeline.remove(IdleStateHandler.class); // an upgraded protocol keeps its own liveness
         }
+        if (pipeline.get(StalledReadGuard.class) != null) {
+            pipeline.remove(StalledReadGuard.class);
+        }
         if (pipeline.get(UpgradeAwareRequestDecoder.class) != null) {
             pipeline.remove(UpgradeAwareRequestDecoder.class);
         }
@@ -244,14 +259,14 @@ final class HttpServerHandler extends GatewayConnectionHandler {
 
     private void rejectBadRequest(Throwable cause) {
         if (cause instanceof TooLongHttpHeaderException) {
-            LOG.warn("431 on {} from {}: {} (raise 'buffer-size')", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            TOO_LARGE.warn("431 on {} from {}: {} (raise 'buffer-size')", socketName, ctx.channel().remoteAddress(), cause.getMessage());
             ErrorResponses.send(ctx, 431, "Request Header Fields Too Large",
                     "The request headers are larger than this server accepts.\n");
         } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
-            LOG.warn("414 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            LINE_TOO_LONG.warn("414 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), cause.getMessage());
             ErrorResponses.send(ctx, 414, "URI Too Long", "The request line is too long.\n");
         } else {
-            LOG.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), String.valueOf(cause));
+            MALFORMED.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), String.valueOf(cause));
             ErrorResponses.send(ctx, 400, "Bad Request", "Malformed HTTP request.\n");
         }
     }
