@@ -35,6 +35,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
     private static final RateLimitedLog TOO_LARGE = new RateLimitedLog(LOG, "HTTP requests over buffer-size");
     private static final RateLimitedLog LINE_TOO_LONG = new RateLimitedLog(LOG, "HTTP request lines too long");
     private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, "malformed HTTP requests");
+    private static final RateLimitedLog BAD_HOST = new RateLimitedLog(LOG, "HTTP requests with a bad Host header");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The response is out but body bytes are still arriving; then the next request may come. */
@@ -80,6 +81,12 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             rejectBadRequest(result.cause());
+            return;
+        }
+        String hostProblem = hostProblem(request);
+        if (hostProblem != null) {
+            BAD_HOST.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), hostProblem);
+            ErrorResponses.send(ctx, 400, "Bad Request", "Invalid or missing Host header.\n");
             return;
         }
         if (HttpUtil.is100ContinueExpected(request)) {
@@ -134,6 +141,33 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         } else if (more) {
             ctx.read();
         }
+    }
+
+    /**
+     * What is wrong with the request's Host header, or null (RFC 9112 section 3.2: HTTP/1.1 needs exactly
+     * one, and a valid one). The value becomes the server name of request URLs and redirects.
+     */
+    private static String hostProblem(HttpRequest request) {
+        java.util.List<String> hosts = request.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return hosts.size() + " Host headers";
+        }
+        if (hosts.isEmpty()) {
+            return request.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_0)
+                    ? null : "no Host header in an HTTP/1.1 request";
+        }
+        return HostHeader.isValid(hosts.get(0)) ? null
+                : "invalid Host header '" + printable(hosts.get(0)) + "'";
+    }
+
+    /** At most 100 characters, control characters escaped: the value goes into a log line. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && i < 100; i++) {
+            char c = value.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return value.length() > 100 ? out + "..." : out.toString();
     }
 
     private void afterResponse(ChannelExchange done, boolean keepAlive) {
