@@ -2,6 +2,7 @@ package dev.malt.protocol;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
 import java.util.ArrayList;
@@ -35,6 +36,20 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         ByteBuf buf = PLAIN.directBuffer(initialCapacity, maxCapacity);
+        handedOut.add(buf);
+        return buf;
+    }
+
+    @Override
+    public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
+        CompositeByteBuf buf = new CompositeByteBuf(this, false, maxNumComponents);
+        handedOut.add(buf);
+        return buf;
+    }
+
+    @Override
+    public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
+        CompositeByteBuf buf = new CompositeByteBuf(this, true, maxNumComponents);
         handedOut.add(buf);
         return buf;
     }

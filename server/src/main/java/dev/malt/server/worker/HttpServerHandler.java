@@ -147,7 +147,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
      * What is wrong with the request's Host header, or null (RFC 9112 section 3.2: HTTP/1.1 needs exactly
      * one, and a valid one). The value becomes the server name of request URLs and redirects.
      */
-    private static String hostProblem(HttpRequest request) {
+    static String hostProblem(HttpRequest request) {
         java.util.List<String> hosts = request.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return hosts.size() + " Host headers";
