@@ -160,6 +160,15 @@ public final class FuzzInputs {
                         .as(Splice::new));
     }
 
+    /** CPU time this JVM used so far, in seconds: on a shared machine a truer measure than the wall clock. */
+    public static double cpuSecondsSinceStart() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
+    }
+
     /** Offsets within {@code length}, sorted and distinct, from {@link #splits()}. */
     public static int[] cuts(int[] splits, int length) {
         if (length < 2) {

@@ -103,7 +103,8 @@ class UwsgiDecoderFuzzTest {
     static void report() {
         long inputs = INPUTS.get();
         double seconds = (System.nanoTime() - STARTED.get()) / 1e9;
-        System.out.printf("UwsgiDecoder fuzz: %d inputs in %.1f s (%.0f/s)%n", inputs, seconds, inputs / seconds);
+        System.out.printf("UwsgiDecoder fuzz: %d inputs in %.1f s, %.1f s of CPU (%.0f/s)%n",
+                inputs, seconds, FuzzInputs.cpuSecondsSinceStart(), inputs / seconds);
         if (inputs < TRIES) {
             fail("only " + inputs + " inputs were tried");
         }

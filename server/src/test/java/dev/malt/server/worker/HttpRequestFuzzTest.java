@@ -117,7 +117,8 @@ class HttpRequestFuzzTest {
     static void report() {
         long inputs = INPUTS.get();
         double seconds = (System.nanoTime() - STARTED) / 1e9;
-        System.out.printf("HTTP request fuzz: %d inputs in %.1f s (%.0f/s)%n", inputs, seconds, inputs / seconds);
+        System.out.printf("HTTP request fuzz: %d inputs in %.1f s, %.1f s of CPU (%.0f/s)%n",
+                inputs, seconds, FuzzInputs.cpuSecondsSinceStart(), inputs / seconds);
         if (inputs < TRIES) {
             fail("only " + inputs + " inputs were tried");
         }
