@@ -13,14 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The real nginx and Apache uwsgi packets in {@code uwsgi/captured-requests.jsonl}. */
-final class CapturedRequests {
+/** The real nginx and Apache uwsgi packets in {@code uwsgi/captured-requests.jsonl}; the server's fuzz tests use them too. */
+public final class CapturedRequests {
 
-    record Captured(int id, String source, int modifier1, int dataSize, int modifier2,
+    public record Captured(int id, String source, int modifier1, int dataSize, int modifier2,
                     List<Map.Entry<String, String>> vars, byte[] body) {
 
         /** The packet exactly as the frontend wrote it: header, vars block, body. */
-        byte[] packet() {
+        public byte[] packet() {
             byte[] packet = new byte[4 + dataSize + body.length];
             packet[0] = (byte) modifier1;
             packet[1] = (byte) dataSize;
@@ -55,7 +55,7 @@ final class CapturedRequests {
     private CapturedRequests() {
     }
 
-    static List<Captured> load() {
+    public static List<Captured> load() {
         ObjectMapper mapper = new ObjectMapper();
         List<Captured> all = new ArrayList<>();
         try (InputStream in = CapturedRequests.class.getResourceAsStream("/uwsgi/captured-requests.jsonl")) {

@@ -44,6 +44,21 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterEachCallbac
 
     @Override
     public void afterEach(ExtensionContext context) throws InterruptedException {
+        failOnLeaks();
+    }
+
+    /**
+     * Installs the recording detector (this class's static part) for runners that are not JUnit Jupiter,
+     * such as jqwik; call it before the first buffer is made.
+     */
+    public static void install() {
+        if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
+            fail("leak detection must run at PARANOID, is " + ResourceLeakDetector.getLevel());
+        }
+    }
+
+    /** Collects garbage, lets Netty poll its trackers, and fails with every leak it reported since the last call. */
+    public static void failOnLeaks() throws InterruptedException {
         // Leaks surface when a collected tracker is polled, which happens on the next allocation.
         for (int i = 0; i < 4; i++) {
             System.gc();

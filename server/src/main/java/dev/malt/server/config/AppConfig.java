@@ -286,9 +286,17 @@ public final class AppConfig {
         return integer("max-vars");
     }
 
-    /** {@code socket-timeout}: how long a response write waits for a client that does not read. */
+    /**
+     * {@code socket-timeout}: how long a request head may take to arrive, a read waits between body bytes,
+     * and a response write waits for a client that does not read.
+     */
     public int socketTimeoutSeconds() {
         return integer("socket-timeout");
+    }
+
+    /** {@code max-connections}: open connections at which a worker stops accepting. */
+    public int maxConnections() {
+        return integer("max-connections");
     }
 
     public int listenBacklog() {

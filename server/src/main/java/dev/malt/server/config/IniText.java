@@ -29,6 +29,12 @@ final class IniText {
     /** ini4j puts lines before the first section here; uWSGI ignores them, and so does Malt. */
     private static final String BEFORE_ANY_SECTION = "\u0000before-any-section";
 
+    /**
+     * One parser for every file: making one looks up ini4j's service files on the class path and reads
+     * its system properties, which cost more than parsing a file. It keeps no state between files.
+     */
+    private static final IniParser PARSER = IniParser.newInstance(uwsgiRules());
+
     private final List<Line> lines;
     private final Set<String> sections;
 
@@ -54,7 +60,7 @@ final class IniText {
         LineCountingReader reader = new LineCountingReader(content);
         Handler handler = new Handler(reader);
         try {
-            IniParser.newInstance(uwsgiRules()).parse(reader, handler);
+            PARSER.parse(reader, handler);
         } catch (InvalidFileFormatException e) {
             // ini4j stops at the first line it cannot tokenize; report it with our own line count.
             problems.add(new Source(file, reader.lineNumber()), null, Messages.unparsableLine(reader.lineText().strip()));
@@ -84,6 +90,17 @@ final class IniText {
         return config;
     }
 
+    /** The first control character other than a tab in {@code line}, or -1. */
+    static int controlCharacter(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     private static final class Handler implements IniHandler {
         private final LineCountingReader reader;
         private final List<Line> lines = new ArrayList<>();
@@ -107,6 +124,11 @@ final class IniText {
             int equals = raw.indexOf('=');
             // ini4j also splits at ':', uWSGI only at '='. 'master: true' is a mistake, not an option.
             String problem = colon >= 0 && (equals < 0 || colon < equals) ? Messages.colonSeparator(raw) : null;
+            int control = controlCharacter(raw);
+            if (control >= 0) {
+                // no path can hold a NUL, and escapes would reach log lines and terminals
+                problem = Messages.controlCharacter(control);
+            }
             lines.add(new Line(section, optionName, optionValue, reader.lineNumber(), problem));
         }
 

@@ -41,6 +41,11 @@ final class Messages {
         return "'" + line + "': write 'name = value'; Malt, like uWSGI, separates name and value with '=', not ':'.";
     }
 
+    static String controlCharacter(int character) {
+        return String.format("the line holds control character U+%04X; an INI file is text (was it saved by a binary"
+                + " tool, or with a stray escape?)", character);
+    }
+
     static String unparsableLine(String line) {
         return "cannot read '" + line + "'; a section line looks like [malt], an option like 'name = value'.";
     }

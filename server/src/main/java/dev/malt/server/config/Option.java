@@ -62,7 +62,12 @@ public final class Option {
     static final Option MAX_VARS = scalar("max-vars", SOCKETS, ValueType.integer(1, 65535), "1000",
             "most uwsgi vars (headers and CGI variables) in one request");
     static final Option SOCKET_TIMEOUT = scalar("socket-timeout", SOCKETS, ValueType.integer(1, 86400), "60",
-            "seconds a response write may wait for a client that does not read before the connection is closed");
+            "seconds a connection may take to send a whole request head, or wait between body bytes, and a response"
+                    + " write may wait for a client that does not read, before the connection is closed");
+    // Robustness (issue #12, part B): a cap on a worker's connections
+    static final Option MAX_CONNECTIONS = scalar("max-connections", SOCKETS, ValueType.integer(1, 1_000_000), "10000",
+            "open connections per worker at which it stops accepting; more wait in the listen queue for any worker"
+                    + " (lowered to fit the worker's descriptor limit)");
     static final Option STATS = scalar("stats", SOCKETS, ValueType.address(), null,
             "serve stats as JSON on this address (TCP or unix)");
     // Metrics (issue #11): a Prometheus endpoint, and the workers' Micrometer meters behind it

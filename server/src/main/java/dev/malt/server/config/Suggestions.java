@@ -17,6 +17,9 @@ final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         for (Option option : Option.all()) {
             for (String name : option.names()) {
+                if (Math.abs(name.length() - dashed.length()) > allowed) {
+                    continue; // the distance is at least the difference in length: too far, and costly for long keys
+                }
                 int d = distance(dashed, name);
                 if (d < bestDistance) {
                     best = name;

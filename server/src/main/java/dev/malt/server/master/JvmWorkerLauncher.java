@@ -131,30 +131,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return new ProcessWorkerHandle(process);
     }
 
-    /** Copies worker output into the master's log, a line at a time. */
+    /** Copies worker output into the master's log, a line at a time, each at most {@link OutputPump#DEFAULT_MAX_LINE}. */
     private void pumpOutput(InputStream in) {
-        byte[] line = new byte[8192];
-        int length = 0;
-        try (in) {
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (length == line.length) {
-                    line = java.util.Arrays.copyOf(line, line.length * 2);
-                }
-                line[length++] = (byte) b;
-                if (b == '\n') {
-                    sink.writeLine(line, 0, length);
-                    length = 0;
-                    if (line.length > 65536) {
-                        line = new byte[8192];
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // The pipe closes when the worker exits.
-        }
-        if (length > 0) {
-            sink.writeLine(line, 0, length);
-        }
+        new OutputPump(sink, OutputPump.DEFAULT_MAX_LINE).copy(in);
     }
 }

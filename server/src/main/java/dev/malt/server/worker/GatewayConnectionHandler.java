@@ -41,6 +41,27 @@ abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
         dispatcher.dispatch(exchange);
     }
 
+    /** The read clock of {@code socket-timeout}, when the pipeline has one. */
+    final StalledReadGuard guard() {
+        return ctx.pipeline().get(StalledReadGuard.class);
+    }
+
+    /** A request head is in: tell the read clock whether body bytes are still to come. */
+    final void headReceived(boolean bodyFollows) {
+        StalledReadGuard guard = guard();
+        if (guard != null) {
+            guard.headReceived(bodyFollows);
+        }
+    }
+
+    /** The last body byte is in: the read clock stops until the next request. */
+    final void bodyReceived() {
+        StalledReadGuard guard = guard();
+        if (guard != null) {
+            guard.bodyReceived();
+        }
+    }
+
     /** Called from an app thread when the body reader drained the queue: read more, on the loop. */
     private void readLater() {
         ctx.executor().execute(ctx::read);
@@ -65,7 +86,10 @@ abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** The last resort for an error: I/O failures are routine (a peer went away), anything else is a bug. */
     final void closeOnFailure(Logger log, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException io) {
+            if (exchange != null) {
+                exchange.requestBody().fail(io); // the app reading the body learns why it ended
+            }
             log.debug("connection on {} from {} failed: {}", socketName, ctx.channel().remoteAddress(), cause.toString());
         } else {
             log.error("unexpected error on {} from {}; connection closed", socketName, ctx.channel().remoteAddress(), cause);

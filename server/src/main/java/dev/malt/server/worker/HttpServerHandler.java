@@ -1,5 +1,6 @@
 package dev.malt.server.worker;
 
+import dev.malt.server.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -29,6 +30,12 @@ import java.nio.charset.StandardCharsets;
 final class HttpServerHandler extends GatewayConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerHandler.class);
+    // Lines a client can cause at will: rate-limited, per kind.
+    private static final RateLimitedLog BAD_BODY = new RateLimitedLog(LOG, "HTTP requests with a malformed body");
+    private static final RateLimitedLog TOO_LARGE = new RateLimitedLog(LOG, "HTTP requests over buffer-size");
+    private static final RateLimitedLog LINE_TOO_LONG = new RateLimitedLog(LOG, "HTTP request lines too long");
+    private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, "malformed HTTP requests");
+    private static final RateLimitedLog BAD_HOST = new RateLimitedLog(LOG, "HTTP requests with a bad Host header");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The response is out but body bytes are still arriving; then the next request may come. */
@@ -76,10 +83,17 @@ final class HttpServerHandler extends GatewayConnectionHandler {
             rejectBadRequest(result.cause());
             return;
         }
+        String hostProblem = hostProblem(request);
+        if (hostProblem != null) {
+            BAD_HOST.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), hostProblem);
+            ErrorResponses.send(ctx, 400, "Bad Request", "Invalid or missing Host header.\n");
+            return;
+        }
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(ctx.alloc().buffer(CONTINUE.length).writeBytes(CONTINUE));
         }
         bodyEnded = false;
+        headReceived(!(request instanceof LastHttpContent));
         dispatch(HttpToCgi.vars(request, ctx.channel().localAddress(), ctx.channel().remoteAddress()), true,
                 HttpUtil.isKeepAlive(request), this::afterResponse);
         if (!(request instanceof HttpContent)) {
@@ -95,7 +109,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         }
         if (content.decoderResult().isFailure()) {
             content.release();
-            LOG.warn("bad request body on {} from {}: {}", socketName, ctx.channel().remoteAddress(),
+            BAD_BODY.warn("bad request body on {} from {}: {}", socketName, ctx.channel().remoteAddress(),
                     content.decoderResult().cause().toString());
             current.requestBody().fail(new IOException("malformed request body: " + content.decoderResult().cause()));
             ctx.close();
@@ -104,6 +118,7 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             bodyEnded = true;
+            bodyReceived();
             io.netty.handler.codec.http.HttpHeaders trailing = ((LastHttpContent) content).trailingHeaders();
             if (!trailing.isEmpty()) {
                 java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
@@ -126,6 +141,33 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         } else if (more) {
             ctx.read();
         }
+    }
+
+    /**
+     * What is wrong with the request's Host header, or null (RFC 9112 section 3.2: HTTP/1.1 needs exactly
+     * one, and a valid one). The value becomes the server name of request URLs and redirects.
+     */
+    static String hostProblem(HttpRequest request) {
+        java.util.List<String> hosts = request.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return hosts.size() + " Host headers";
+        }
+        if (hosts.isEmpty()) {
+            return request.protocolVersion().equals(io.netty.handler.codec.http.HttpVersion.HTTP_1_0)
+                    ? null : "no Host header in an HTTP/1.1 request";
+        }
+        return HostHeader.isValid(hosts.get(0)) ? null
+                : "invalid Host header '" + printable(hosts.get(0)) + "'";
+    }
+
+    /** At most 100 characters, control characters escaped: the value goes into a log line. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && i < 100; i++) {
+            char c = value.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return value.length() > 100 ? out + "..." : out.toString();
     }
 
     private void afterResponse(ChannelExchange done, boolean keepAlive) {
@@ -160,6 +202,10 @@ final class HttpServerHandler extends GatewayConnectionHandler {
             releasePending();
             ctx.close();
             return;
+        }
+        StalledReadGuard guard = guard();
+        if (guard != null) {
+            guard.awaitHead(); // the next request's head, within socket-timeout of now
         }
         while (!pending.isEmpty() && (exchange == null || !bodyEnded)) {
             process(pending.poll());
@@ -218,6 +264,9 @@ final class HttpServerHandler extends GatewayConnectionHandler {
         if (pipeline.get(IdleStateHandler.class) != null) {
             pipeline.remove(IdleStateHandler.class); // an upgraded protocol keeps its own liveness
         }
+        if (pipeline.get(StalledReadGuard.class) != null) {
+            pipeline.remove(StalledReadGuard.class);
+        }
         if (pipeline.get(UpgradeAwareRequestDecoder.class) != null) {
             pipeline.remove(UpgradeAwareRequestDecoder.class);
         }
@@ -244,14 +293,14 @@ final class HttpServerHandler extends GatewayConnectionHandler {
 
     private void rejectBadRequest(Throwable cause) {
         if (cause instanceof TooLongHttpHeaderException) {
-            LOG.warn("431 on {} from {}: {} (raise 'buffer-size')", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            TOO_LARGE.warn("431 on {} from {}: {} (raise 'buffer-size')", socketName, ctx.channel().remoteAddress(), cause.getMessage());
             ErrorResponses.send(ctx, 431, "Request Header Fields Too Large",
                     "The request headers are larger than this server accepts.\n");
         } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
-            LOG.warn("414 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), cause.getMessage());
+            LINE_TOO_LONG.warn("414 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), cause.getMessage());
             ErrorResponses.send(ctx, 414, "URI Too Long", "The request line is too long.\n");
         } else {
-            LOG.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), String.valueOf(cause));
+            MALFORMED.warn("400 on {} from {}: {}", socketName, ctx.channel().remoteAddress(), String.valueOf(cause));
             ErrorResponses.send(ctx, 400, "Bad Request", "Malformed HTTP request.\n");
         }
     }

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 final class StaticFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(StaticFiles.class);
+    private static final dev.malt.server.logging.RateLimitedLog STALLED =
+            new dev.malt.server.logging.RateLimitedLog(LOG, "static-file responses cut off for a stalled client");
     private static final byte[] FORBIDDEN = "Forbidden.\n".getBytes(StandardCharsets.US_ASCII);
     /** For files without a known type: browsers must not guess (and run) what a user uploaded. */
     private static final String UNKNOWN_TYPE = "application/octet-stream";
@@ -193,7 +195,7 @@ final class StaticFiles {
             }
             long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
             if (idle >= stallMillis) {
-                LOG.info("closing the connection from {}: it took no bytes of a static file for {} s (socket-timeout)",
+                STALLED.info("closing the connection from {}: it took no bytes of a static file for {} s (socket-timeout)",
                         channel.remoteAddress(), idle / 1000);
                 channel.close();
             } else {

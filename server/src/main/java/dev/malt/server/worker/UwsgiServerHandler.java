@@ -7,6 +7,7 @@ import dev.malt.protocol.UwsgiProtocolException;
 import dev.malt.protocol.UwsgiRequest;
 import dev.malt.protocol.UwsgiTooLargeException;
 import dev.malt.protocol.UwsgiUnsupportedModifierException;
+import dev.malt.server.logging.RateLimitedLog;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
@@ -22,6 +23,11 @@ import java.io.IOException;
 final class UwsgiServerHandler extends GatewayConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiServerHandler.class);
+    // Each kind of bad packet is a line a client can cause at will: rate-limited, per kind.
+    private static final RateLimitedLog TOO_LARGE = new RateLimitedLog(LOG, "uwsgi requests over buffer-size or max-vars");
+    private static final RateLimitedLog BAD_MODIFIER = new RateLimitedLog(LOG, "uwsgi packets with an unsupported modifier");
+    private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, "malformed uwsgi requests");
+    private static final RateLimitedLog BROKEN_OFF = new RateLimitedLog(LOG, "uwsgi requests broken off");
 
     /**
      * Set on the loop once the last response byte is written. The app thread's own "finished" flag is
@@ -38,6 +44,7 @@ final class UwsgiServerHandler extends GatewayConnectionHandler {
         if (msg instanceof UwsgiContent content) {
             onContent(content);
         } else if (msg instanceof UwsgiRequest request) {
+            headReceived(request.contentLength() > 0);
             dispatch(request.vars(), false, false, (done, keepAlive) -> afterResponse(done));
             if (request.contentLength() > 0) {
                 ctx.read();
@@ -50,6 +57,9 @@ final class UwsgiServerHandler extends GatewayConnectionHandler {
     }
 
     private void onContent(UwsgiContent content) {
+        if (content.isLast()) {
+            bodyReceived();
+        }
         if (exchange == null) {
             content.release();
             return;
@@ -76,18 +86,18 @@ final class UwsgiServerHandler extends GatewayConnectionHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = String.valueOf(ctx.channel().remoteAddress());
         if (cause instanceof UwsgiTooLargeException tooLarge) {
-            LOG.warn("431 on {} from {}: {}", socketName, peer, tooLarge.getMessage());
+            TOO_LARGE.warn("431 on {} from {}: {}", socketName, peer, tooLarge.getMessage());
             ErrorResponses.send(ctx, 431, "Request Header Fields Too Large",
                     "The request headers are larger than this server accepts.\n");
         } else if (cause instanceof UwsgiUnsupportedModifierException modifier) {
-            LOG.warn("closing connection on {} from {}: {}", socketName, peer, modifier.getMessage());
+            BAD_MODIFIER.warn("closing connection on {} from {}: {}", socketName, peer, modifier.getMessage());
             ctx.close();
         } else if (cause instanceof UwsgiProtocolException protocol) {
             if (exchange == null) {
-                LOG.warn("400 on {} from {}: {}", socketName, peer, protocol.getMessage());
+                MALFORMED.warn("400 on {} from {}: {}", socketName, peer, protocol.getMessage());
                 ErrorResponses.send(ctx, 400, "Bad Request", "Malformed uwsgi request.\n");
             } else {
-                LOG.warn("request on {} from {} broke off: {}", socketName, peer, protocol.getMessage());
+                BROKEN_OFF.warn("request on {} from {} broke off: {}", socketName, peer, protocol.getMessage());
                 exchange.requestBody().fail(new IOException(protocol.getMessage()));
                 ctx.close();
             }

@@ -207,7 +207,7 @@ public final class WorkerMain {
     private WorkerServer.Settings settings() {
         return new WorkerServer.Settings(workerId, config.threads().isVirtual() ? 0 : config.threads().count(),
                 config.threads().isVirtual(), config.bufferSize(), config.maxVars(), !config.disableLogging(),
-                config.socketTimeoutSeconds() * 1000L);
+                config.socketTimeoutSeconds() * 1000L, WorkerServer.fitToDescriptorLimit(config.maxConnections()));
     }
 
     private List<WorkerListener> listeners(List<FileDescriptor> fds) {

@@ -4,6 +4,9 @@ import dev.malt.protocol.UwsgiDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -20,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
+import dev.malt.server.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker's network side: accepts on the listening sockets, decodes uwsgi or HTTP, and dispatches
@@ -35,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerServer.class);
+    private static final RateLimitedLog CAP_REACHED = new RateLimitedLog(LOG, "max-connections reached");
 
     /** How long a keep-alive connection on the HTTP socket may sit idle between requests. */
     static final int HTTP_KEEPALIVE_IDLE_SECONDS = 60;
@@ -62,6 +68,9 @@ public final class WorkerServer implements AutoCloseable {
      * must be answered too.
      */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Accepted and not yet closed, over all listeners; counted on the accept itself, so the cap is exact. */
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final int maxConnections;
 
     /**
      * Tuning a worker needs from its app's config.
@@ -71,10 +80,28 @@ public final class WorkerServer implements AutoCloseable {
      * @param bufferSize largest request header block ({@code buffer-size})
      * @param maxVars    most vars in one uwsgi request ({@code max-vars})
      * @param requestLog whether to write one line per request
-     * @param socketTimeoutMillis how long a response write waits for a client that does not read
+     * @param socketTimeoutMillis how long a response write waits for a client that does not read, and a read
+     *                   for a request head or body bytes ({@link StalledReadGuard})
+     * @param maxConnections open connections at which the worker stops accepting ({@code max-connections})
      */
     public record Settings(int workerId, int threads, boolean virtualThreads, int bufferSize, int maxVars,
-                           boolean requestLog, long socketTimeoutMillis) {
+                           boolean requestLog, long socketTimeoutMillis, int maxConnections) {
+
+        /** Default for {@code max-connections}: far above what a worker's threads serve, far below its descriptors. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+        public Settings {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+            }
+        }
+
+        /** With {@link #DEFAULT_MAX_CONNECTIONS}. */
+        public Settings(int workerId, int threads, boolean virtualThreads, int bufferSize, int maxVars,
+                        boolean requestLog, long socketTimeoutMillis) {
+            this(workerId, threads, virtualThreads, bufferSize, maxVars, requestLog, socketTimeoutMillis,
+                    DEFAULT_MAX_CONNECTIONS);
+        }
     }
 
     private WorkerServer(Settings settings, ExchangeHandler handler, ExecutorService executor, StaticFiles statics,
@@ -84,6 +111,9 @@ public final class WorkerServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         var factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.ioGroup = new MultiThreadIoEventLoopGroup(1, factory);
+        this.maxConnections = settings.maxConnections();
+        // counts of rate-limited log lines are written even when the events that caused them stop
+        ioGroup.scheduleAtFixedRate(RateLimitedLog::reportAllDue, 5, 5, TimeUnit.SECONDS);
         this.appExecutor = executor != null ? executor : appExecutor(settings);
         this.dispatcher = new AppDispatcher(handler, appExecutor,
                 new RequestLog(ProcessHandle.current().pid(), settings.workerId(), settings.requestLog()), stats,
@@ -93,6 +123,28 @@ public final class WorkerServer implements AutoCloseable {
     /** The app threads for these settings: {@code threads = N} platform threads, or virtual threads. */
     public static ExecutorService appExecutor(Settings settings) {
         return settings.virtualThreads() ? AppExecutors.virtual() : AppExecutors.fixed(settings.threads());
+    }
+
+    /** Descriptors a worker keeps for what is not a client connection: jars, files, the app's own sockets. */
+    static final int RESERVED_DESCRIPTORS = 512;
+
+    /**
+     * {@code max-connections} lowered, with a log line, when this process's descriptor limit
+     * ({@code ulimit -n}) could not hold that many connections and still open files.
+     */
+    public static int fitToDescriptorLimit(int maxConnections) {
+        if (!(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix)) {
+            return maxConnections;
+        }
+        long limit = unix.getMaxFileDescriptorCount();
+        long fits = Math.max(16, limit - RESERVED_DESCRIPTORS);
+        if (maxConnections <= fits) {
+            return maxConnections;
+        }
+        LOG.warn("max-connections = {} does not fit the descriptor limit of {} (ulimit -n); using {}. Raise the"
+                + " limit (LimitNOFILE= in systemd) to allow more", maxConnections, limit, fits);
+        return (int) fits;
     }
 
     /** Starts accepting on every listener. On failure everything started so far is closed. */
@@ -135,6 +187,7 @@ public final class WorkerServer implements AutoCloseable {
     private Channel listen(Settings settings, WorkerListener listener) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(ioGroup)
+                .handler(connectionCap)
                 // Reads happen only when a request wants them: back-pressure for bodies, one request at a time.
                 // Half-closure stays off: a peer that shuts its output is treated as gone (nginx never does).
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -145,6 +198,8 @@ public final class WorkerServer implements AutoCloseable {
                             ch.pipeline().addLast(traffic); // first: it sees the bytes as the socket does
                         }
                         connections.add(ch);
+                        // first, so it sees every read the decoders and handlers ask for
+                        ch.pipeline().addLast(new StalledReadGuard(settings.socketTimeoutMillis(), listener.name()));
                         if (listener.protocol() == WorkerListener.Protocol.UWSGI) {
                             ch.pipeline().addLast(new UwsgiDecoder(settings.bufferSize(), settings.maxVars()),
                                     new UwsgiServerHandler(dispatcher, listener.name(), settings.socketTimeoutMillis()));
@@ -191,7 +246,45 @@ public final class WorkerServer implements AutoCloseable {
      */
     private void pauseAccepting(boolean ignoredHint) {
         for (Channel channel : serverChannels) {
-            channel.eventLoop().execute(() -> channel.config().setAutoRead(!dispatcher.isSaturated()));
+            channel.eventLoop().execute(() -> channel.config().setAutoRead(shouldAccept()));
+        }
+    }
+
+    /** Whether to accept now: an app thread is free (or soon will be) and the connection cap is not reached. */
+    private boolean shouldAccept() {
+        return !dispatcher.isSaturated() && openConnections.get() < maxConnections;
+    }
+
+    /**
+     * Counts each accepted connection as the listener hands it on. At the cap, every listener stops
+     * accepting at once (the accept loop checks auto-read after each connection), so further connections
+     * wait in the kernel's backlog, where another worker can take them, instead of being accepted and closed.
+     */
+    @ChannelHandler.Sharable
+    private final class ConnectionCap extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                int open = openConnections.incrementAndGet();
+                child.closeFuture().addListener(f -> connectionClosed());
+                if (open >= maxConnections) {
+                    for (Channel server : serverChannels) {
+                        server.config().setAutoRead(false); // all listeners share this one event loop
+                    }
+                    ctx.channel().config().setAutoRead(false); // may not be in serverChannels yet
+                    CAP_REACHED.warn("max-connections = {} reached: not accepting until a connection closes; new"
+                            + " connections wait in the listen queue for this or another worker", maxConnections);
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private final ConnectionCap connectionCap = new ConnectionCap();
+
+    private void connectionClosed() {
+        if (openConnections.decrementAndGet() == maxConnections - 1) {
+            pauseAccepting(false);
         }
     }
 
@@ -236,7 +329,7 @@ public final class WorkerServer implements AutoCloseable {
 
     /** Open connections now; for the stop log. */
     public int openConnections() {
-        return connections.size();
+        return openConnections.get();
     }
 
     public int inFlight() {

@@ -40,6 +40,16 @@ class ErrorsTest {
         assertTrue(fx.failMalt(Fixture.APP + "touch-relaod = x\n").getMessage().contains("did you mean 'touch-reload'"));
     }
 
+    /** Found by IniFuzzTest: a NUL in a path escaped the loader as an InvalidPathException. */
+    @Test
+    void a_control_character_in_a_line_is_an_error_naming_the_line() {
+        ConfigException e = fx.failMalt(Fixture.APP + "static-map = /s=/srv/a\u0000b\n");
+        assertTrue(e.getMessage().startsWith("shop.ini:4: the line holds control character U+0000"), e.getMessage());
+        e = fx.failMalt(Fixture.APP + "env = A=\u001b[31mred\n");
+        assertTrue(e.getMessage().startsWith("shop.ini:4: the line holds control character U+001B"), e.getMessage());
+        assertEquals("a\tb", fx.loadMalt(Fixture.APP + "env = A=a\tb\n").env().get("A"), "a tab is text");
+    }
+
     @Test
     void unknown_option_without_anything_close() {
         String message = fx.failMalt(Fixture.APP + "frobnicate = 1\n").getMessage();

@@ -136,6 +136,24 @@ class MultipartTest {
     }
 
     @Test
+    void fieldsHeldAsParametersAreBoundedLikeAFormWhateverTheConfigAllows() {
+        ServletHost unlimited = Hosts.start(dev.malt.server.servlet.apps.UnlimitedUploadServlet.class, "");
+        try {
+            int limit = dev.malt.server.servlet.internal.MaltHttpRequest.MAX_FORM_BYTES;
+            TestExchange fits = post("/", new FormBody().field("text", "x".repeat(limit - 1024)).build());
+            unlimited.handle(fits);
+            assertEquals("length=" + (limit - 1024), fits.channel.bodyText());
+
+            TestExchange over = post("/", new FormBody().field("text", "x".repeat(limit / 2))
+                    .field("more", "y".repeat(limit / 2 + 1)).build());
+            unlimited.handle(over);
+            assertEquals(413, over.channel.status, over.channel.bodyText());
+        } finally {
+            unlimited.close();
+        }
+    }
+
+    @Test
     void aFileOverMaxFileSizeIs413() {
         byte[] body = new FormBody()
                 .field("a", "1")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,12 +125,37 @@ public final class WebResources {
             return file.toString() + (Files.isDirectory(file) && p.endsWith("/") ? "/" : "");
         }
         Path candidate = inside(roots.get(0), p);
-        return candidate == null ? null : candidate.toString() + (p.endsWith("/") && p.length() > 1 ? "/" : "");
+        if (candidate == null || !existingPartInside(roots.get(0), candidate)) {
+            return null;
+        }
+        return candidate.toString() + (p.endsWith("/") && p.length() > 1 ? "/" : "");
     }
 
+    /**
+     * {@code root/path} when it stays under root by its name alone ({@code ..} cannot climb out), else
+     * null; also null for a path no file can have (a NUL byte), rather than an exception to the app.
+     */
     private static Path inside(Path root, String path) {
-        Path candidate = root.resolve(path.substring(1)).normalize();
+        Path candidate;
+        try {
+            candidate = root.resolve(path.substring(1)).normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
         return candidate.startsWith(root) ? candidate : null;
+    }
+
+    /**
+     * For a path that does not exist (yet): whether its deepest existing ancestor really lies under root,
+     * so that a file the app creates there cannot land outside through a symlinked directory. A dangling
+     * symlink on the way counts as outside: where it would lead is not known.
+     */
+    private static boolean existingPartInside(Path root, Path candidate) {
+        Path existing = candidate;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing != null && realInside(root, existing) != null;
     }
 
     private static Path realInside(Path root, Path candidate) {

@@ -490,10 +490,20 @@ public final class MaltHttpRequest implements HttpServletRequest {
         UrlEncodedParser.parse(data, data.length, bodyCharset(), into);
     }
 
+    /**
+     * Fields (parts without a file name) become parameters, held in memory as strings: together they are
+     * a form, and as large as a urlencoded one may be ({@link #MAX_FORM_BYTES}), whatever the multipart
+     * config allows for files.
+     */
     private void addPartParameters(Map<String, List<String>> into) {
         try {
+            long fieldBytes = 0;
             for (Part part : getParts()) {
                 if (part.getSubmittedFileName() == null) {
+                    fieldBytes += part.getSize();
+                    if (fieldBytes > MAX_FORM_BYTES) {
+                        throw new RequestRejectedException(413, ServletMessages.formTooLarge(fieldBytes, MAX_FORM_BYTES));
+                    }
                     into.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(partText(part));
                 }
             }
