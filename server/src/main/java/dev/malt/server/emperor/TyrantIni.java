@@ -109,14 +109,14 @@ final class TyrantIni {
         return new IniFiles() {
             @Override
             public Read read(Path file) throws IOException {
-                AppUser.FileRead read = user.read(file, AppUser.MAX_INI_BYTES);
+                AppUser.FileRead read = user.read(file.toAbsolutePath(), AppUser.MAX_INI_BYTES);
                 return new Read(read.realPath(), decode(read.bytes()));
             }
 
             @Override
             public boolean exists(Path path) {
                 try {
-                    return user.exists(path);
+                    return user.exists(path.toAbsolutePath());
                 } catch (IOException e) {
                     return false;
                 }
