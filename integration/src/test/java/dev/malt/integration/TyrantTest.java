@@ -123,7 +123,10 @@ class TyrantTest {
         Layout layout = Layout.create("tyrant-logto");
         Path link = layout.linkToRootdir();
         Path ownLog = layout.home().resolve("logs/own.log");
-        layout.app("ownlog", "logto = " + ownLog + "\n");
+        Endpoint http = Endpoint.freeTcp();
+        layout.userFile(layout.enabled().resolve("ownlog.ini"), "[malt]\nhttp-socket = " + http.iniValue()
+                + "\nservlet = dev.malt.samples.ProbeServlet\nclasspath = " + Tools.samplesJar() + "\nlogto = "
+                + ownLog + "\n");
         layout.app("escape", "logto = " + link.resolve("escape.log") + "\n");
 
         try (MaltProcess emperor = layout.start()) {
@@ -131,6 +134,14 @@ class TyrantTest {
             Wait.until(UP, () -> read(ownLog).contains("[ownlog master]"), () -> "no master line in " + ownLog
                     + ":\n" + read(ownLog));
             assertEquals(uid, Users.ownerOf(ownLog), "the log is created by the app's user");
+            // logrotate moves it away and asks for a reopen: the user's helper makes a new one.
+            Path rotated = Files.move(ownLog, ownLog.resolveSibling("own.log.1"));
+            emperor.signal("USR1");
+            emperor.awaitOutput("log files reopened", UP);
+            assertEquals(200, dev.malt.integration.support.RawHttp.get("/pid").send(http).status());
+            Wait.until(UP, () -> read(ownLog).contains("GET /pid"), () -> "no request line in the new " + ownLog
+                    + ":\n" + read(ownLog) + "\nthe rotated one:\n" + read(rotated));
+            assertEquals(uid, Users.ownerOf(ownLog), "the reopened log is created by the app's user too");
 
             Path escaped = layout.rootdir().resolve("escape.log");
             Wait.until(UP, () -> Files.exists(escaped) || !lastError(emperor, "escape").isEmpty(),

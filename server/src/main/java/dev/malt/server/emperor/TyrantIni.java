@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -109,14 +108,14 @@ final class TyrantIni {
         return new IniFiles() {
             @Override
             public Read read(Path file) throws IOException {
-                AppUser.FileRead read = user.read(file, AppUser.MAX_INI_BYTES);
+                AppUser.FileRead read = user.read(file.toAbsolutePath(), AppUser.MAX_INI_BYTES);
                 return new Read(read.realPath(), decode(read.bytes()));
             }
 
             @Override
             public boolean exists(Path path) {
                 try {
-                    return user.exists(path);
+                    return user.exists(path.toAbsolutePath());
                 } catch (IOException e) {
                     return false;
                 }

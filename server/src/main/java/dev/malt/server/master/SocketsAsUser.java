@@ -158,7 +158,7 @@ final class SocketsAsUser {
     private static String lastLine(StringBuilder output, String otherwise) {
         synchronized (output) {
             List<String> lines = output.toString().lines().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? otherwise : lines.get(lines.size() - 1);
+            return lines.isEmpty() ? otherwise : lines.get(lines.size() - 1).strip();
         }
     }
 
@@ -223,9 +223,14 @@ final class SocketsAsUser {
             for (ListenSpec spec : specs) {
                 bound.add(ListenSockets.bindOne(group, spec, backlog, chmod, owner));
             }
-            Channel link = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .connect(new DomainSocketAddress(rendezvous.toFile())).sync().channel();
+            Channel link;
+            try {
+                link = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter())
+                        .connect(new DomainSocketAddress(rendezvous.toFile())).sync().channel();
+            } catch (Exception e) {
+                throw new IOException("cannot reach the master at " + rendezvous + " to hand over the sockets: " + e, e);
+            }
             for (Channel channel : bound) {
                 link.write(((UnixChannel) channel).fd());
             }
