@@ -66,13 +66,13 @@ class EmperorTest {
             // Touching shop.ini under load reloads shop alone, and no request fails.
             List<Long> shopWorkers = emperor.readyWorkersOf("shop");
             try (Wrk wrk = Wrk.start(shop.endpoint(), "/pid", 64, 600)) {
-                Thread.sleep(2000);
+                emperor.awaitRequestsServed("shop", emperor.requestsServed("shop") + 200, UP); // load flows
                 ReloadUnderLoadTest.touchFile(available.resolve("shop.ini"));
                 Wait.until(UP, Duration.ofMillis(100), () -> {
                     List<Long> now = emperor.readyWorkersOf("shop");
                     return now.size() == 2 && now.stream().noneMatch(shopWorkers::contains);
                 }, () -> "shop was not reloaded after its INI was touched: " + emperor.appStatus("shop"));
-                Thread.sleep(1000);
+                emperor.awaitRequestsServed("shop", 200, UP); // and reaches the new workers too
                 Wrk.Result result = wrk.stop();
                 System.out.println("touch of shop.ini under load: " + result.requests() + " requests\n" + result.text());
                 assertTrue(result.requests() > 0, result.text());

@@ -44,7 +44,7 @@ class ReloadUnderLoadTest {
 
             List<String> timings = new ArrayList<>();
             try (Wrk wrk = Wrk.start(nginx.endpoint(), "/pid", 64, 600)) {
-                Thread.sleep(2000);
+                malt.awaitRequestsServed(null, malt.requestsServed(null) + 200, Duration.ofSeconds(60)); // load flows
                 for (int i = 0; i < 10; i++) {
                     String trigger = trigger(i, malt, touch, chainTouch);
                     long start = System.nanoTime();
@@ -52,7 +52,7 @@ class ReloadUnderLoadTest {
                     timings.add(trigger + " " + (System.nanoTime() - start) / 1_000_000 + " ms");
                     assertTrue(wrk.isRunning(), "the load must last through every reload");
                 }
-                Thread.sleep(1000);
+                malt.awaitRequestsServed(null, 200, Duration.ofSeconds(60)); // and reaches the last workers too
                 Wrk.Result result = wrk.stop();
                 System.out.println("reload durations (trigger to all new workers ready): " + timings);
                 System.out.println("load during the reloads: " + result.requests() + " requests, "

@@ -32,9 +32,11 @@ class SignalsAndControlTest {
         try (MaltProcess malt = builder.httpSocket(http).socket(socket).option("pidfile", pidfile.toString())
                 .option("vacuum", "true").start()) {
             assertEquals(Long.toString(malt.pid()), Files.readString(pidfile).trim(), "the pidfile names the master");
+            // long enough that the worker's heartbeat reports it running before it ends, on a loaded machine too
             CompletableFuture<HttpResponse> inFlight = CompletableFuture.supplyAsync(() ->
-                    RawHttp.get("/sleep?ms=3000").timeout(Duration.ofSeconds(30)).send(http));
-            Thread.sleep(1000);
+                    RawHttp.get("/sleep?ms=15000").timeout(Duration.ofSeconds(60)).send(http));
+            malt.awaitBusyWorker(Duration.ofSeconds(10));
+            assertFalse(inFlight.isDone(), "the request is still in flight at SIGTERM");
             malt.signal("TERM");
             assertEquals(200, inFlight.join().status(), "the request in flight at SIGTERM finishes");
             int exitCode = malt.awaitExit(Duration.ofSeconds(60));

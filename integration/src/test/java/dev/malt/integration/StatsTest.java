@@ -5,6 +5,7 @@ import dev.malt.integration.support.Endpoint;
 import dev.malt.integration.support.Json;
 import dev.malt.integration.support.MaltProcess;
 import dev.malt.integration.support.RawHttp;
+import dev.malt.integration.support.Wait;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,20 +24,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatsTest {
 
     @Test
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void statsSocketServesUwsgiStatsJson() throws Exception {
         Endpoint http = Endpoint.freeTcp();
         Endpoint stats = Endpoint.freeTcp();
-        try (MaltProcess malt = MaltProcess.probe("stats").option("workers", "2").httpSocket(http)
-                .option("stats", stats.iniValue()).start()) {
+        Endpoint uwsgi = Endpoint.freeTcp();
+        // ready when the uwsgi socket answers a ping, which is no request: the app serves only the test's five
+        try (MaltProcess malt = MaltProcess.probe("stats").option("workers", "2").httpSocket(http).socket(uwsgi)
+                .readyOn(uwsgi, false).option("stats", stats.iniValue()).start()) {
             Map<Integer, Long> workers = malt.awaitFreshWorkers(2, List.of(), Duration.ofSeconds(60));
-            Thread.sleep(1500); // counters travel with the once-a-second heartbeat
-            long before = totalRequests(Json.parseObject(read(stats)));
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, RawHttp.get("/pid").send(http).status());
             }
-            Thread.sleep(1500); // counters travel with the once-a-second heartbeat
-            Map<String, Object> doc = Json.parseObject(read(stats));
+            // the counters travel with the once-a-second heartbeat: wait until they show the five
+            Map<String, Object>[] last = new Map[1];
+            Wait.until(Duration.ofSeconds(30), Duration.ofMillis(50), () -> {
+                last[0] = Json.parseObject(read(stats));
+                long served = totalRequests(last[0]);
+                assertTrue(served <= 5, () -> "more requests than the test sent: " + served);
+                return served == 5;
+            }, () -> "the stats never counted the 5 requests: " + last[0]);
+            Map<String, Object> doc = last[0];
             for (String key : List.of("version", "listen_queue", "listen_queue_errors", "pid", "uid", "gid", "cwd",
                     "sockets", "workers")) {
                 assertTrue(doc.containsKey(key), () -> "top-level key " + key + " in " + doc.keySet());
@@ -58,7 +66,7 @@ class StatsTest {
                 assertTrue(((Number) worker.get("rss")).longValue() > 0, "rss in bytes");
                 total += ((Number) worker.get("requests")).longValue();
             }
-            assertEquals(before + 5, total, "requests over both workers");
+            assertEquals(5, total, "requests over both workers");
         }
     }
 
@@ -68,12 +76,14 @@ class StatsTest {
                 .mapToLong(w -> ((Number) w.get("requests")).longValue()).sum();
     }
 
-    private static String read(Endpoint stats) throws Exception {
+    private static String read(Endpoint stats) {
         try (Socket socket = new Socket(stats.host(), stats.port())) {
             socket.setSoTimeout(10_000);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             socket.getInputStream().transferTo(out);
             return out.toString(StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the stats socket " + stats, e);
         }
     }
 }

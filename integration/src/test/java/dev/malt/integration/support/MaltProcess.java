@@ -193,6 +193,41 @@ public final class MaltProcess implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * Requests the accepting workers have finished, summed from the status (their counters travel with the
+     * once-a-second heartbeat, so this lags what clients saw). {@code app} names one app of an emperor;
+     * null for a single app.
+     */
+    @SuppressWarnings("unchecked")
+    public long requestsServed(String app) {
+        Map<String, Object> status = app == null ? status() : appStatus(app);
+        long total = 0;
+        for (Object o : (List<Object>) status.getOrDefault("workers", List.of())) {
+            Map<String, Object> worker = (Map<String, Object>) o;
+            if (Boolean.TRUE.equals(worker.get("accepting"))) { // not the ones a reload is retiring
+                total += ((Number) worker.get("requests")).longValue();
+            }
+        }
+        return total;
+    }
+
+    /** Waits until the workers report at least {@code atLeast} finished requests ({@link #requestsServed}). */
+    public long awaitRequestsServed(String app, long atLeast, Duration timeout) {
+        long[] seen = {-1};
+        Wait.until(timeout, Duration.ofMillis(50), () -> (seen[0] = requestsServed(app)) >= atLeast,
+                () -> "the workers reported " + seen[0] + " finished requests, not " + atLeast + "; last lines:\n"
+                        + outputTail(30));
+        return seen[0];
+    }
+
+    /** Waits until a worker reports a request running on an app thread (heartbeat field {@code busy}). */
+    @SuppressWarnings("unchecked")
+    public void awaitBusyWorker(Duration timeout) {
+        Wait.until(timeout, Duration.ofMillis(50), () -> ((List<Object>) status().get("workers")).stream()
+                        .anyMatch(w -> ((Number) ((Map<String, Object>) w).get("busy")).intValue() > 0),
+                () -> "no worker reported a running request; status " + status());
+    }
+
     /** Waits until {@code count} workers accept and none of them has a pid in {@code old}. */
     public Map<Integer, Long> awaitFreshWorkers(int count, java.util.Collection<Long> old, Duration timeout) {
         Map<Integer, Long>[] seen = new Map[1];
