@@ -198,6 +198,7 @@ final class TopCli implements Callable<Integer> {
             for (TopView.Line line : view.render(sort, false)) {
                 out.println(line.text());
             }
+            out.println("(q and Enter: quit)");
             out.println();
             out.flush();
             int key = keys.read(interval);
