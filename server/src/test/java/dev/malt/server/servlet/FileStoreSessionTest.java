@@ -196,13 +196,18 @@ class FileStoreSessionTest extends SessionTest {
     }
 
     @Test
-    void aValueThatIsNotSerializableIsRefusedNamingTheAttribute() {
+    void aValueThatIsNotSerializableStaysInItsWorkerAndTheLogNamesTheAttribute() {
+        ServletHost second = worker();
         String id = create();
-        String error = lines("/ctx/s/plain?name=widget", id).get("error");
-        assertTrue(error.contains("setAttribute(\"widget\")"), error);
-        assertTrue(error.contains("dev.malt.server.servlet.apps.core.Unserializable$Plain does not implement"
-                + " java.io.Serializable"), error);
-        assertNull(lines("/ctx/s/get", id).get("attr.widget"));
+        Map<String, String> here = lines("/ctx/s/plain?name=widget", id);
+        assertEquals("none", here.get("error"), here.toString());
+        assertTrue(lines("/ctx/s/get", id).containsKey("attr.widget"), "this worker keeps it");
+        assertNull(lines(second, "/ctx/s/get", id).get("attr.widget"), "another worker cannot see it");
+        List<String> errors = logged(Level.ERROR);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("attribute 'widget' (dev.malt.server.servlet.apps.core.Unserializable$Plain)"),
+                errors.get(0));
+        assertTrue(errors.get(0).contains("does not implement java.io.Serializable"), errors.get(0));
     }
 
     @Test

@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
 import jakarta.servlet.http.HttpSessionEvent;
 
-import java.io.Serializable;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -270,10 +269,9 @@ public final class SessionManager implements AutoCloseable {
 
     public void setAttribute(MaltHttpSession session, String name, Object value) {
         SessionData data = session.data();
-        if (store.serializes() && !(value instanceof Serializable)) {
-            throw new IllegalArgumentException(ServletMessages.sessionAttributeNotSerializable(app.appName(), name,
-                    value.getClass().getName(), store.describe()));
-        }
+        // A value that cannot be serialized is kept by this worker only: the store leaves it out of the saved
+        // session and its log names the attribute once. Refusing it here, as Tomcat does for <distributable/>
+        // apps, would break the many WARs (and the Servlet TCK) that never asked to be distributable.
         data.markDirty();
         Object old = data.attributes().get(name);
         if (value instanceof HttpSessionBindingListener bound && value != old) {

@@ -714,14 +714,6 @@ public final class ServletMessages {
                 + "'file' store is shared by all workers), or run 'workers = 1'.";
     }
 
-    public static String sessionAttributeNotSerializable(String appName, String name, String className,
-                                                         String store) {
-        return "setAttribute(\"" + name + "\"): app '" + appName + "' keeps sessions in a store shared by its "
-                + "workers (" + store + "), so every attribute is serialized, and " + className + " does not "
-                + "implement java.io.Serializable. Make it Serializable (its fields too, or mark them transient), "
-                + "store something that is, or set 'session-store = memory' with 'workers = 1'.";
-    }
-
     public static String sessionStoreInvalid(String appName, String store, String detail) {
         String shown = store.replaceAll("//[^@/]*@", "//***@"); // never a password in the log
         return "App '" + appName + "': session-store = " + shown + " cannot be used: " + detail
