@@ -17,6 +17,8 @@ public final class Tmux implements AutoCloseable {
 
     private final String server;
     private final String session = "t";
+    /** The tmux server's socket file, removed at the end: tmux leaves it behind when killed. */
+    private String socketPath = "";
 
     private Tmux(String server) {
         this.server = server;
@@ -28,6 +30,7 @@ public final class Tmux implements AutoCloseable {
         // remain-on-exit, set before the program starts: the pane stays after it ends, so its end can be seen
         tmux.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";", "new-session", "-d", "-s",
                 tmux.session, "-x", Integer.toString(columns), "-y", Integer.toString(rows), command);
+        tmux.socketPath = tmux.tmux("display-message", "-p", "-t", tmux.session, "#{socket_path}").trim();
         return tmux;
     }
 
@@ -105,6 +108,13 @@ public final class Tmux implements AutoCloseable {
             tmux("kill-server");
         } catch (AssertionError | UncheckedIOException ignored) {
             // already gone
+        }
+        if (!socketPath.isEmpty()) {
+            try {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(socketPath));
+            } catch (IOException ignored) {
+                // a stale socket file in the temp dir
+            }
         }
     }
 }
