@@ -84,6 +84,17 @@ public final class RateLimitedLog {
         }
     }
 
+    /** An ERROR line (a trailing Throwable argument is logged with its stack), unless the burst is used up. */
+    public void error(String format, Object... args) {
+        if (logger.isErrorEnabled()) {
+            int admitted = admit();
+            if (admitted != SUPPRESS) {
+                logger.error(format, args);
+                noticeIfLast(admitted);
+            }
+        }
+    }
+
     /** Writes the count of the lines left out in an interval that has ended, if any. */
     public synchronized void reportDue() {
         if (nanoClock.getAsLong() - windowStart >= intervalNanos) {

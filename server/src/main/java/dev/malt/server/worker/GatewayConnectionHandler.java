@@ -1,6 +1,7 @@
 package dev.malt.server.worker;
 
 import dev.malt.protocol.UwsgiVars;
+import dev.malt.server.logging.RateLimitedLog;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
@@ -12,6 +13,10 @@ import java.io.IOException;
  * only when asked, and telling the exchange when the peer is slow or gone. Runs on the event loop.
  */
 abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    /** A bug, but one a client may be able to trigger over and over: rate-limited too. */
+    private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(
+            org.slf4j.LoggerFactory.getLogger(GatewayConnectionHandler.class), "unexpected connection errors");
 
     final AppDispatcher dispatcher;
     final long socketTimeoutMillis;
@@ -92,7 +97,8 @@ abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             log.debug("connection on {} from {} failed: {}", socketName, ctx.channel().remoteAddress(), cause.toString());
         } else {
-            log.error("unexpected error on {} from {}; connection closed", socketName, ctx.channel().remoteAddress(), cause);
+            UNEXPECTED.error("unexpected error on {} from {}; connection closed", socketName,
+                    ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
     }

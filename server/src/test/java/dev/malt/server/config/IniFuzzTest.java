@@ -55,9 +55,10 @@ class IniFuzzTest {
         Path repo = repoRoot();
         for (String shipped : List.of("apps-available/hello.ini", "apps-available/shop.ini",
                 "packaging/etc/apps-available/example.ini")) {
+            // their option lines: a mutated comment stays a comment, and each byte costs time a million times over
             String text = Files.readString(repo.resolve(shipped));
-            seeds.add(text.getBytes(StandardCharsets.UTF_8));
-            seeds.add(text.replace("\n;", "\n").getBytes(StandardCharsets.UTF_8)); // its commented options too
+            seeds.add(optionLines(text).getBytes(StandardCharsets.UTF_8));
+            seeds.add(optionLines(text.replace("\n;", "\n")).getBytes(StandardCharsets.UTF_8)); // commented ones too
         }
         seeds.add(("""
                 [malt]
@@ -127,6 +128,18 @@ class IniFuzzTest {
         if (inputs < TRIES) {
             fail("only " + inputs + " inputs were tried");
         }
+    }
+
+    /** Sections and options, without comments and blank lines. */
+    private static String optionLines(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith(";") && !trimmed.startsWith("#")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** A million files are written: in memory (tmpfs) where the machine has it. */

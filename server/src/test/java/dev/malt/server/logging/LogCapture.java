@@ -30,6 +30,14 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** The messages of the exceptions logged with the lines, null for a line without one. */
+    public List<String> throwables() {
+        synchronized (appender.list) {
+            return appender.list.stream().map(e -> e.getThrowableProxy() == null ? null
+                    : e.getThrowableProxy().getMessage()).toList();
+        }
+    }
+
     public boolean contains(String fragment) {
         return lines().stream().anyMatch(line -> line.contains(fragment));
     }

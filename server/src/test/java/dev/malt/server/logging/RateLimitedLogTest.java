@@ -19,6 +19,9 @@ class RateLimitedLogTest {
     static final class SecondKind {
     }
 
+    static final class ThirdKind {
+    }
+
     @Test
     void theFirstLinesAreWholeThenOnlyACountPerInterval() {
         AtomicLong now = new AtomicLong();
@@ -58,6 +61,19 @@ class RateLimitedLogTest {
             assertEquals("WARN stalls: 2 more in the last 10 s were not logged", log.lines().get(2));
             limited.reportDue();
             assertEquals(3, log.lines().size(), "a count is written once");
+        }
+    }
+
+    @Test
+    void errorsKeepTheirStackTrace() {
+        try (LogCapture log = LogCapture.of(ThirdKind.class)) {
+            RateLimitedLog limited = new RateLimitedLog(LoggerFactory.getLogger(ThirdKind.class), "bugs", 1,
+                    Duration.ofSeconds(10), () -> 0L);
+            limited.error("failed on {}", "x", new IllegalStateException("boom"));
+            limited.error("failed on {}", "y", new IllegalStateException("boom"));
+            assertEquals(List.of("ERROR failed on x", "WARN bugs: 1 lines within 10 s; until the interval ends,"
+                    + " further ones are only counted"), log.lines());
+            assertEquals("boom", log.throwables().get(0));
         }
     }
 }
