@@ -4,6 +4,7 @@ import dev.malt.integration.support.Diagnostics;
 import dev.malt.integration.support.Endpoint;
 import dev.malt.integration.support.HttpResponse;
 import dev.malt.integration.support.LoggedProcess;
+import dev.malt.integration.support.MaltProcess;
 import dev.malt.integration.support.Nginx;
 import dev.malt.integration.support.RawHttp;
 import dev.malt.integration.support.TempDirs;
@@ -147,7 +148,7 @@ class DebianPackageTest {
             notify.await("READY=1", again);
             Wait.until(UP, () -> RawHttp.get("/pid").send(http).status() == 200, () -> "the app did not come back");
             run("apt-get", "remove", "-y", "malt");
-            assertEquals(0, again.waitFor(Duration.ofSeconds(5)), "prerm stopped the emperor gracefully:\n"
+            assertEquals(0, again.waitFor(MaltProcess.STOP_TIMEOUT), "prerm stopped the emperor gracefully:\n"
                     + again.describe(20));
             assertFalse(Files.exists(Path.of("/usr/bin/malt"), LinkOption.NOFOLLOW_LINKS));
             assertTrue(Files.isRegularFile(AVAILABLE.resolve("example.ini")), "remove keeps conffiles");

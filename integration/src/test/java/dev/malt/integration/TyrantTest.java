@@ -165,7 +165,7 @@ class TyrantTest {
 
         try (MaltProcess emperor = layout.start()) {
             awaitServing(emperor, "own");
-            assertTrue(RawUwsgi.answersPing(Endpoint.unix(own), Duration.ofSeconds(5)));
+            assertTrue(RawUwsgi.answersPing(Endpoint.unix(own), MaltProcess.START_TIMEOUT));
             assertEquals(uid, Users.ownerOf(own), "the socket is bound by the app's user");
             assertEquals(0660, Users.modeOf(own));
 

@@ -1,5 +1,7 @@
 package dev.malt.server.cache;
 
+import dev.malt.server.testing.Eventually;
+
 import dev.malt.server.servlet.GatewayExchange;
 import dev.malt.server.worker.ExchangeHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -72,17 +74,6 @@ class CacheSocketTest {
         WorkerCache cache = WorkerCache.of(settings(), Set.of(), dir.resolve(MasterCache.SOCKET_NAME));
         open.add(cache);
         return cache.wrap(app);
-    }
-
-    /** Polls a condition until it holds, for at most 10 s. */
-    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     static FakeExchange run(ExchangeHandler handler, FakeExchange exchange) throws Exception {
@@ -212,7 +203,7 @@ class CacheSocketTest {
             }
         });
         slow.start();
-        awaitTrue(() -> runs.get() == 1, "the first request runs");
+        Eventually.until("the first request runs", () -> runs.get() == 1);
         FakeExchange second = run(cookies, FakeExchange.request("GET", "/cookie"));
         assertEquals("visitor=2", second.header("Set-Cookie"), "ran the app itself, before the first ended");
         assertFalse(first.ended.isDone());
@@ -254,7 +245,7 @@ class CacheSocketTest {
             t.start();
         }
         MasterCache master = (MasterCache) open.get(0);
-        awaitTrue(() -> master.stats().join().coalesced() == 7, "7 requests waiting in the master");
+        Eventually.until("7 requests waiting in the master", () -> master.stats().join().coalesced() == 7);
         release.complete(null);
         for (Thread t : threads) {
             t.join(10_000);

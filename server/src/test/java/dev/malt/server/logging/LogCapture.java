@@ -5,13 +5,22 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The lines one class logs, captured in memory while the capture is open. */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            super.append(event);
+            synchronized (LogCapture.this) {
+                LogCapture.this.notifyAll();
+            }
+        }
+    };
 
     private LogCapture(Class<?> source) {
         this.logger = (Logger) LoggerFactory.getLogger(source);
@@ -40,6 +49,18 @@ public final class LogCapture implements AutoCloseable {
 
     public boolean contains(String fragment) {
         return lines().stream().anyMatch(line -> line.contains(fragment));
+    }
+
+    /** Blocks until a line containing {@code fragment} is logged; fails after {@code timeout}. */
+    public synchronized void awaitLine(String fragment, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!contains(fragment)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no log line with '" + fragment + "': " + lines());
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.malt.server.privileges;
 
+import dev.malt.server.testing.Eventually;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,19 +71,9 @@ class UserLogStreamTest {
     }
 
     /** The helper opened the file (appendTo waits for that), then execs cat: waits for that too. */
-    private static ProcessHandle awaitCat() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            var cat = ProcessHandle.current().children()
-                    .filter(p -> p.info().command().orElse("").endsWith("/cat")).findFirst();
-            if (cat.isPresent()) {
-                return cat.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no helper (cat) appends to the log");
-            }
-            Thread.sleep(20);
-        }
+    private static ProcessHandle awaitCat() {
+        return Eventually.value("a helper (cat) appending to the log", () -> ProcessHandle.current().children()
+                .filter(p -> p.info().command().orElse("").endsWith("/cat")).findFirst().orElse(null));
     }
 
     private static Path usersDirectory(Path scratch) throws IOException {
@@ -96,19 +88,15 @@ class UserLogStreamTest {
         assertEquals(expected, text);
     }
 
-    /** The helper writes asynchronously: waits for the file to end with {@code ending}, up to a minute. */
-    private static String awaitEnding(Path file, String ending) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            String text = Files.exists(file) ? Files.readString(file) : "";
-            if (text.endsWith(ending)) {
-                return text;
+    /** The helper writes asynchronously: waits for the file to end with {@code ending}. */
+    private static String awaitEnding(Path file, String ending) {
+        return Eventually.value(file + " ending with " + ending.strip(), () -> {
+            try {
+                String text = Files.exists(file) ? Files.readString(file) : "";
+                return text.endsWith(ending) ? text : null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(file + " never ended with " + ending.strip() + "; it has "
-                        + text.length() + " bytes");
-            }
-            Thread.sleep(20);
-        }
+        });
     }
 }

@@ -21,7 +21,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -192,13 +191,7 @@ class SlowClientsTest {
     }
 
     private static void awaitLog(LogCapture log, String fragment) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLIENT_WAIT_MILLIS);
-        while (!log.contains(fragment)) {
-            if (System.nanoTime() > deadline) {
-                fail("no log line with '" + fragment + "': " + log.lines());
-            }
-            Thread.sleep(10);
-        }
+        log.awaitLine(fragment, java.time.Duration.ofMillis(CLIENT_WAIT_MILLIS));
     }
 
     private static Socket connect(InetSocketAddress address) throws IOException {

@@ -1,5 +1,7 @@
 package dev.malt.server.worker;
 
+import dev.malt.server.testing.Eventually;
+
 import dev.malt.protocol.NettyLeakCheck;
 import dev.malt.protocol.UwsgiPackets;
 import dev.malt.protocol.UwsgiVars;
@@ -287,8 +289,8 @@ class StaticFilesTest {
         try (Socket socket = connect(address)) {
             socket.getOutputStream().write("GET /static/huge.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             // read nothing until the server gave up: a few kernel buffers' worth arrive, then the end
-            Wait.until(() -> server.openConnections() == 1, 20_000);
-            Wait.until(() -> server.openConnections() == 0, 20_000);
+            Eventually.until("the client connected", () -> server.openConnections() == 1);
+            Eventually.until("the server cut the stalled client off", () -> server.openConnections() == 0);
             long received = 0;
             try {
                 received = socket.getInputStream().transferTo(OutputStream.nullOutputStream());
@@ -300,19 +302,6 @@ class StaticFilesTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
-
-    /** Polls a condition that an event makes true; for the few things no callback reports. */
-    static final class Wait {
-        static void until(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + timeoutMillis;
-            while (!condition.getAsBoolean()) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("condition not met within " + timeoutMillis + " ms");
-                }
-                Thread.sleep(10);
-            }
-        }
-    }
 
     record Response(int status, Map<String, String> headers, byte[] body, String head) {
         String header(String name) {
