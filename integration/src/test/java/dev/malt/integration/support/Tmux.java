@@ -74,9 +74,22 @@ public final class Tmux implements AutoCloseable {
         return tmux("display-message", "-p", "-t", session, "#{pane_dead}").trim().equals("1");
     }
 
-    /** The program's exit status, once {@link #exited()}. */
+    /**
+     * The program's exit status, once {@link #exited()}. tmux marks the pane dead a moment before it records the
+     * status, so this waits for the status itself; a program killed by a signal fails with the signal's number.
+     */
     public int exitStatus() {
-        return Integer.parseInt(tmux("display-message", "-p", "-t", session, "#{pane_dead_status}").trim());
+        String[] status = {""};
+        Wait.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+            status[0] = tmux("display-message", "-p", "-t", session,
+                    "#{pane_dead_status}/#{pane_dead_signal}").trim();
+            return !status[0].equals("/");
+        }, () -> "tmux never recorded how the program ended:\n" + screen());
+        String code = status[0].substring(0, status[0].indexOf('/'));
+        if (code.isEmpty()) {
+            throw new AssertionError("the program was killed by signal " + status[0].substring(1) + ":\n" + screen());
+        }
+        return Integer.parseInt(code);
     }
 
     private String tmux(String... args) {
