@@ -29,13 +29,16 @@ public final class UwsgiVars {
     /** For pair i: key offset, key length, value offset, value length at [4i .. 4i+3]. */
     private final int[] index;
     private final int size;
+    /** Decoded on first use and kept: the servlet layer asks for the same few vars several times a request. */
     private final String[] names;
+    private final String[] values;
 
     private UwsgiVars(byte[] block, int[] index, int size) {
         this.block = block;
         this.index = index;
         this.size = size;
         this.names = new String[size];
+        this.values = new String[size];
     }
 
     /** An empty block. */
@@ -71,7 +74,12 @@ public final class UwsgiVars {
     /** The value of pair {@code i}, decoded as ISO-8859-1. */
     public String value(int i) {
         checkIndex(i);
-        return latin1(index[i * SLOTS + VALUE_OFFSET], index[i * SLOTS + VALUE_LENGTH]);
+        String value = values[i];
+        if (value == null) {
+            value = latin1(index[i * SLOTS + VALUE_OFFSET], index[i * SLOTS + VALUE_LENGTH]);
+            values[i] = value;
+        }
+        return value;
     }
 
     /** The value of pair {@code i} as the frontend sent it. */

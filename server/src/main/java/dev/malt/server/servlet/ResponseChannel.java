@@ -28,6 +28,19 @@ public interface ResponseChannel {
     /** Length value meaning "not known before the body is written". */
     long UNKNOWN_LENGTH = -1;
 
+    /** 1xx, 204 and 304 responses never carry a body (RFC 9110, 6.4.1). Every layer asks here. */
+    static boolean statusForbidsBody(int status) {
+        return status < 200 || status == 204 || status == 304;
+    }
+
+    /**
+     * 1xx and 204 responses carry no Content-Length either (RFC 9110, 8.6); a 304 may carry the one a GET would
+     * have had.
+     */
+    static boolean statusForbidsContentLength(int status) {
+        return status < 200 || status == 204;
+    }
+
     /**
      * Sends the status line and headers. Called once, before any body bytes.
      *

@@ -4,22 +4,19 @@ import dev.malt.protocol.UwsgiVars;
 import dev.malt.server.servlet.GatewayExchange;
 import dev.malt.server.servlet.ResponseChannel;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One request on one connection, seen from both sides: the event loop feeds the body and learns when
- * the response is done; an app thread reads the body and writes the response.
- *
- * <p>Response writes block the app thread while the connection is not writable, so a slow client
- * costs a thread, never unbounded memory.
+ * the response is done; an app thread reads the body and writes the response. How the response is framed is
+ * {@link ResponseFraming}'s job, how its bytes reach the loop {@link ResponseGather}'s, and the counting is the
+ * {@link AppDispatcher}'s; this class ties them to the servlet layer's {@link GatewayExchange} and
+ * {@link ResponseChannel}.
  */
 final class ChannelExchange implements GatewayExchange, ResponseChannel {
 
@@ -34,14 +31,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     }
 
 
-    private static final byte[] CRLF = {'\r', '\n'};
-    /**
-     * Bytes the app thread gathers before handing them to the event loop. Every hand-off is a task and
-     * often a wake-up of the loop; a small response (head and body) goes out in one.
-     */
-    static final int GATHER_LIMIT = 16 * 1024;
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
     private final Channel channel;
     private final UwsgiVars vars;
     private final RequestBody body;
@@ -50,14 +39,12 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final Completion completion;
     private final long startNanos = System.nanoTime();
     private final WritabilityGate writability;
+    private final ResponseGather gather;
 
     private boolean headWritten;
-    /** Gathered head and body bytes not yet handed to the loop; app thread only. */
-    private ByteBuf gathered;
+    /** Set by {@link #writeHead}: how this response goes on the wire. */
+    private ResponseFraming framing;
     private volatile boolean finished;
-    private boolean chunked;
-    private boolean bodyAllowed;
-    private boolean keepAlive;
     private volatile int status;
     private volatile long bodyBytes;
     private volatile boolean detached;
@@ -66,8 +53,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     /** What the servlet layer asked for with {@link #upgradeAfterResponse}; taken once by whichever outcome comes. */
     private final java.util.concurrent.atomic.AtomicReference<UpgradeRequest> upgrade = new java.util.concurrent.atomic.AtomicReference<>();
-    /** The head went out as 101 to an upgrade request: once it is sent, the connection changes hands. */
-    private volatile boolean switching;
     private volatile long number;
     private Map<String, String> trailers;
     /** Trailer fields of a chunked HTTP request, set by the event loop before the body's end is offered. */
@@ -81,6 +66,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     ChannelExchange(Channel channel, UwsgiVars vars, RequestBody body, boolean httpSocket, boolean clientKeepAlive,
                     long writeStallMillis, Completion completion) {
         this.writability = new WritabilityGate(channel, writeStallMillis);
+        this.gather = new ResponseGather(channel, writability);
         this.channel = channel;
         this.vars = vars;
         this.body = body;
@@ -164,33 +150,13 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         headWritten = true;
         this.status = status;
         String protocol = ResponseHead.statusLineProtocol(vars.get("SERVER_PROTOCOL"));
-        bodyAllowed = !"HEAD".equals(vars.get("REQUEST_METHOD")) && !ResponseHead.statusForbidsBody(status);
-        List<String> framing = new ArrayList<>(2);
-        if (contentLength >= 0 && (status == 304 || !ResponseHead.statusForbidsBody(status))) {
-            framing.add("Content-Length: " + contentLength);
-        }
-        if (httpSocket && status == 101 && upgrade.get() != null) {
-            // the connection stays open and changes protocol once this head is out; no body framing at all
-            switching = true;
-            keepAlive = true;
-            framing.add("Connection: Upgrade");
-        } else if (httpSocket) {
-            boolean http11 = protocol.equals("HTTP/1.1");
-            keepAlive = clientKeepAlive && (contentLength >= 0 || !bodyAllowed || http11);
-            // an HTTP/1.1 body of unknown length is chunked even on a closing connection: the client then
-            // sees a clean end (and any trailer fields) instead of guessing from the close
-            if (contentLength < 0 && bodyAllowed && (keepAlive || http11)) {
-                chunked = true;
-                framing.add("Transfer-Encoding: chunked");
-            }
-            if (!keepAlive) {
-                framing.add("Connection: close");
-            } else if (!http11) {
-                framing.add("Connection: keep-alive");
-            }
-        }
-        gathered = channel.alloc().buffer(512);
-        ResponseHead.encode(gathered, protocol, status, reason, headers, framing);
+        framing = ResponseFraming.of(httpSocket, protocol, "HEAD".equals(vars.get("REQUEST_METHOD")), status,
+                contentLength, clientKeepAlive, upgrade.get() != null);
+        int headSize = ResponseHead.estimateSize(headers, framing.headerLines);
+        // a body of known, small length goes into the same buffer as the head
+        long body = framing.bodyAllowed && contentLength > 0 ? Math.min(contentLength, ResponseGather.LIMIT) : 0;
+        ResponseHead.encode(gather.reserve((int) (headSize + body), false), protocol, status, reason, headers,
+                framing.headerLines);
     }
 
     @Override
@@ -198,28 +164,14 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         if (!headWritten) {
             throw new IllegalStateException("writeHead must come before the body");
         }
-        if (length == 0 || !bodyAllowed) {
+        if (length == 0 || !framing.bodyAllowed) {
             return;
         }
         ensureOpen();
-        if (gathered == null) {
-            gathered = channel.alloc().buffer(Math.min(length + 16, GATHER_LIMIT));
-        }
-        if (chunked) {
-            gathered.writeCharSequence(Integer.toHexString(length), StandardCharsets.US_ASCII);
-            gathered.writeBytes(CRLF).writeBytes(bytes, offset, length).writeBytes(CRLF);
-        } else {
-            gathered.writeBytes(bytes, offset, length);
-        }
+        ByteBuf out = gather.reserve(length + framing.overhead(length), nonBlocking);
+        ensureOpen(); // a wait for the client may have ended with the client gone
+        framing.writeBody(out, bytes, offset, length);
         bodyBytes += length;
-        if (gathered.readableBytes() >= GATHER_LIMIT) {
-            channel.write(takeGathered());
-            if (nonBlocking) {
-                channel.flush();
-            } else {
-                awaitWritable();
-            }
-        }
     }
 
     /** sendfile through a FileRegion: the bytes never enter the heap, and the app thread does not wait for them. */
@@ -228,17 +180,15 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         if (!headWritten) {
             throw new IllegalStateException("writeHead must come before the body");
         }
-        if (length == 0 || !bodyAllowed) {
+        if (length == 0 || !framing.bodyAllowed) {
             return;
         }
-        if (chunked) {
+        if (framing.chunked) {
             ResponseChannel.super.writeFile(file, position, length);
             return;
         }
         ensureOpen();
-        if (gathered != null) {
-            channel.write(takeGathered());
-        }
+        gather.handOff();
         channel.write(new io.netty.channel.DefaultFileRegion(file.toFile(), position, length));
         bodyBytes += length;
     }
@@ -248,11 +198,11 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
      * went. Unlike {@link #writeFile}, the caller owns the file's lifetime until this call, and the region's after.
      */
     void writeRegion(io.netty.channel.FileRegion region, io.netty.channel.ChannelPromise promise) throws IOException {
-        if (!headWritten || chunked) {
+        if (!headWritten || framing.chunked) {
             region.release();
             throw new IllegalStateException("a file region needs a head with a Content-Length first");
         }
-        if (!bodyAllowed || region.count() == 0) {
+        if (!framing.bodyAllowed || region.count() == 0) {
             region.release();
             promise.trySuccess();
             return;
@@ -261,9 +211,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             region.release();
             throw new IOException("connection closed by the client");
         }
-        if (gathered != null) {
-            channel.write(takeGathered());
-        }
+        gather.handOff();
         channel.write(region, promise);
         bodyBytes += region.count();
     }
@@ -298,20 +246,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
         this.trailers = trailers;
     }
 
-    /** "0", the trailer fields (control characters made spaces, so none can end the head), and the final CRLF. */
-    private byte[] lastChunk() {
-        if (trailers == null || trailers.isEmpty()) {
-            return LAST_CHUNK;
-        }
-        StringBuilder out = new StringBuilder("0\r\n");
-        for (Map.Entry<String, String> field : trailers.entrySet()) {
-            out.append(field.getKey().replaceAll("[^!#$%&'*+.^_`|~0-9A-Za-z-]", "")).append(": ")
-                    .append(field.getValue() == null ? "" : field.getValue().replaceAll("[\\x00-\\x1f\\x7f]", " "))
-                    .append("\r\n");
-        }
-        return out.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
     @Override
     public void setNonBlocking() {
         nonBlocking = true;
@@ -330,16 +264,8 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     @Override
     public void flush() throws IOException {
         ensureOpen();
-        if (gathered != null) {
-            channel.write(takeGathered());
-        }
+        gather.handOff();
         channel.flush();
-    }
-
-    private ByteBuf takeGathered() {
-        ByteBuf out = gathered;
-        gathered = null;
-        return out;
     }
 
     @Override
@@ -351,14 +277,10 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
             writeHead(200, null, List.of(), 0);
         }
         finished = true;
-        ByteBuf tail = gathered != null ? takeGathered() : Unpooled.EMPTY_BUFFER;
-        if (chunked) {
-            byte[] last = lastChunk();
-            tail = tail.isReadable() ? tail.writeBytes(last) : Unpooled.wrappedBuffer(last);
-        }
-        boolean reuse = keepAlive;
+        ByteBuf tail = gather.takeTail(framing.chunked ? ResponseFraming.lastChunk(trailers) : null);
+        boolean reuse = framing.keepAlive;
         ended(); // counted before the bytes leave: a client that saw the response sees the count too
-        if (!switching) {
+        if (!framing.switching) {
             notSwitched();
         }
         channel.writeAndFlush(tail).addListener(f -> completion.responseComplete(this, reuse && f.isSuccess()));
@@ -367,9 +289,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
     @Override
     public void abort(Throwable cause) {
         finished = true;
-        if (gathered != null) {
-            takeGathered().release();
-        }
+        gather.discard();
         channel.close();
         ended();
         notSwitched();
@@ -395,7 +315,7 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
 
     /** Whether the response went out as 101 to an upgrade request: the connection changes hands after it. */
     boolean isSwitching() {
-        return switching;
+        return framing != null && framing.switching;
     }
 
     /** On the event loop: the connection now speaks the new protocol; the servlet layer takes it, if it still wants it. */
@@ -439,11 +359,6 @@ final class ChannelExchange implements GatewayExchange, ResponseChannel {
 
     long elapsedNanos() {
         return System.nanoTime() - startNanos;
-    }
-
-    private void awaitWritable() throws IOException {
-        writability.await();
-        ensureOpen();
     }
 
     private void ensureOpen() throws IOException {

@@ -83,7 +83,10 @@ abstract class GatewayConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
-            exchange.requestBody().fail(new IOException("the " + peer + " closed the connection before the body ended"));
+            // the usual close comes after the whole body: no exception (and no stack trace) for it
+            if (!exchange.requestBody().isComplete()) {
+                exchange.requestBody().fail(new IOException("the " + peer + " closed the connection before the body ended"));
+            }
             exchange.writabilityChanged();
         }
         ctx.fireChannelInactive();

@@ -20,15 +20,20 @@ final class ResponseHead {
 
     static void encode(ByteBuf out, String protocol, int status, String reason,
                        List<Map.Entry<String, String>> headers, List<String> framingHeaders) {
-        ascii(out, protocol);
-        out.writeByte(' ');
-        ascii(out, Integer.toString(status));
-        out.writeByte(' ');
-        latin1(out, reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase());
-        crlf(out);
+        if (reason == null && status >= 100 && status < 600
+                && ("HTTP/1.1".equals(protocol) || "HTTP/1.0".equals(protocol))) {
+            out.writeBytes(statusLine(protocol, status));
+        } else {
+            ascii(out, protocol);
+            out.writeByte(' ');
+            ascii(out, Integer.toString(status));
+            out.writeByte(' ');
+            latin1(out, reason != null ? reason : HttpResponseStatus.valueOf(status).reasonPhrase());
+            crlf(out);
+        }
         for (Map.Entry<String, String> header : headers) {
             latin1(out, header.getKey());
-            out.writeByte(':').writeByte(' ');
+            out.writeShort(COLON_SPACE);
             latin1(out, header.getValue() == null ? "" : header.getValue());
             crlf(out);
         }
@@ -39,30 +44,63 @@ final class ResponseHead {
         crlf(out);
     }
 
-    /** True when the status forbids a body (1xx, 204, 304). */
-    static boolean statusForbidsBody(int status) {
-        return status < 200 || status == 204 || status == 304;
+    /** A guess at the head's size, so that its buffer is allocated once. */
+    static int estimateSize(List<Map.Entry<String, String>> headers, List<String> framingHeaders) {
+        int size = 64;
+        for (Map.Entry<String, String> header : headers) {
+            size += header.getKey().length() + (header.getValue() == null ? 0 : header.getValue().length()) + 4;
+        }
+        for (String line : framingHeaders) {
+            size += line.length() + 2;
+        }
+        return size;
     }
+
+    /** "HTTP/1.1 200 OK\r\n" and its kind, made once per protocol and status: most responses share a few. */
+    private static byte[] statusLine(String protocol, int status) {
+        byte[][] lines = "HTTP/1.0".equals(protocol) ? HTTP10_LINES : HTTP11_LINES;
+        byte[] line = lines[status - 100];
+        if (line == null) {
+            String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+            line = (protocol + " " + status + " " + reason.replace('\r', ' ').replace('\n', ' ') + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            lines[status - 100] = line; // a racy cache of equal values: any thread's copy is right
+        }
+        return line;
+    }
+
+    private static final byte[][] HTTP10_LINES = new byte[500][];
+    private static final byte[][] HTTP11_LINES = new byte[500][];
+    private static final int COLON_SPACE = (':' << 8) | ' ';
+    private static final int CRLF = ('\r' << 8) | '\n';
 
     private static void ascii(ByteBuf out, String s) {
         out.writeCharSequence(s, StandardCharsets.US_ASCII);
     }
 
-    /** Header text goes out as ISO-8859-1; CR and LF become spaces so no app value can split the head. */
+    /**
+     * Header text goes out as ISO-8859-1; CR and LF become spaces so no app value can split the head, and a
+     * char beyond ISO-8859-1 becomes '?'. A clean value (nearly all of them) is written in one call.
+     */
     private static void latin1(ByteBuf out, String s) {
-        for (int i = 0; i < s.length(); i++) {
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
-            if (c == '\r' || c == '\n') {
-                out.writeByte(' ');
-            } else if (c > 0xFF) {
-                out.writeByte('?');
-            } else {
-                out.writeByte(c);
+            if (c == '\r' || c == '\n' || c > 0xFF) {
+                if (i > 0) {
+                    out.writeCharSequence(s.subSequence(0, i), StandardCharsets.ISO_8859_1);
+                }
+                for (int j = i; j < length; j++) {
+                    char d = s.charAt(j);
+                    out.writeByte(d == '\r' || d == '\n' ? ' ' : d > 0xFF ? '?' : d);
+                }
+                return;
             }
         }
+        out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
     }
 
     private static void crlf(ByteBuf out) {
-        out.writeByte('\r').writeByte('\n');
+        out.writeShort(CRLF);
     }
 }

@@ -186,10 +186,10 @@ final class UpgradedChannel extends ChannelInboundHandlerAdapter implements Upgr
             return;
         }
         if (gathered == null) {
-            gathered = channel.alloc().buffer(Math.min(length, ChannelExchange.GATHER_LIMIT));
+            gathered = channel.alloc().buffer(Math.min(length, ResponseGather.LIMIT));
         }
         gathered.writeBytes(bytes, offset, length);
-        if (gathered.readableBytes() >= ChannelExchange.GATHER_LIMIT) {
+        if (gathered.readableBytes() >= ResponseGather.LIMIT) {
             channel.write(takeGathered());
             if (nonBlocking) {
                 channel.flush();

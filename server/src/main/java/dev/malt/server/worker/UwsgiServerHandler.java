@@ -10,6 +10,7 @@ import dev.malt.protocol.UwsgiUnsupportedModifierException;
 import dev.malt.server.logging.RateLimitedLog;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,10 @@ final class UwsgiServerHandler extends GatewayConnectionHandler {
     private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, "malformed uwsgi requests");
     private static final RateLimitedLog BROKEN_OFF = new RateLimitedLog(LOG, "uwsgi requests broken off");
 
+    /** Read sizes for request bodies: bounds on the buffer of one read, whatever the body's length. */
+    private static final int MIN_BODY_READ = 4096;
+    private static final int MAX_BODY_READ = 64 * 1024;
+
     /**
      * Set on the loop once the last response byte is written. The app thread's own "finished" flag is
      * not enough: its writes may still be queued behind the event the loop is handling.
@@ -47,6 +52,10 @@ final class UwsgiServerHandler extends GatewayConnectionHandler {
             headReceived(request.contentLength() > 0);
             dispatch(request.vars(), false, false, (done, keepAlive) -> afterResponse(done));
             if (request.contentLength() > 0) {
+                // the next reads take the body in pieces of its own size (up to 64 KiB), not in the few KiB
+                // that a head needs: a 64 KiB body then comes in one or two reads instead of several
+                ctx.channel().config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(
+                        (int) Math.max(MIN_BODY_READ, Math.min(request.contentLength(), MAX_BODY_READ))));
                 ctx.read();
             }
         } else if (msg instanceof UwsgiPing) {

@@ -42,9 +42,4 @@ final class HttpStatusReasons {
         }
         return status >= 400 ? "Client Error" : "Status " + status;
     }
-
-    /** 1xx, 204 and 304 responses never carry a body (RFC 9110 section 6.4.1). */
-    public static boolean forbidsBody(int status) {
-        return status < 200 || status == 204 || status == 304;
-    }
 }

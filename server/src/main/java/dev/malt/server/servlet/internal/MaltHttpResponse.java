@@ -128,7 +128,7 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
     /** Malt's own error page for {@code sc}; the message is shown escaped, only when the app chose it. */
     public void sendDefaultErrorPageWith(int sc, String message) throws IOException {
         prepareErrorPage(sc);
-        if (HttpStatusReasons.forbidsBody(sc)) {
+        if (ResponseChannel.statusForbidsBody(sc)) {
             output.close();
             return;
         }
@@ -410,12 +410,25 @@ public final class MaltHttpResponse implements HttpServletResponse, ResponseOutp
             }
             return;
         }
-        String charset = ContentTypes.charset(type);
-        contentType = sanitize(ContentTypes.withoutCharset(type));
-        if (charset != null && writer == null) {
-            explicitEncoding = sanitize(charset);
+        ParsedType parsed = lastParsedType;
+        if (parsed == null || !parsed.type().equals(type)) {
+            String charset = ContentTypes.charset(type);
+            parsed = new ParsedType(type, sanitize(ContentTypes.withoutCharset(type)),
+                    charset == null ? null : sanitize(charset));
+            lastParsedType = parsed;
+        }
+        contentType = parsed.withoutCharset();
+        if (parsed.charset() != null && writer == null) {
+            explicitEncoding = parsed.charset();
         }
     }
+
+    /** A content type taken apart once: apps set the same one or two values on every response. */
+    private record ParsedType(String type, String withoutCharset, String charset) {
+    }
+
+    /** The last value parsed, shared by every thread (a racy cache of immutable values). */
+    private static volatile ParsedType lastParsedType;
 
     @Override
     public String getCharacterEncoding() {

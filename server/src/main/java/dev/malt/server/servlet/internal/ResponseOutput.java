@@ -21,6 +21,8 @@ import java.util.Map;
 public final class ResponseOutput {
 
     public static final int DEFAULT_BUFFER_SIZE = 8192;
+    /** The first allocation of the buffer, when the first write is smaller. */
+    private static final int MIN_BUFFER_ALLOCATION = 512;
 
     private static final Logger log = LoggerFactory.getLogger(ResponseOutput.class);
 
@@ -150,22 +152,37 @@ public final class ResponseOutput {
 
     private void buffer(byte[] bytes, int offset, int length) throws IOException {
         written += length;
-        if (buffer == null) {
-            buffer = new byte[bufferSize];
-        }
-        if (count + length <= buffer.length) {
+        if (count + length <= bufferSize) {
+            ensureBuffer(count + length);
             System.arraycopy(bytes, offset, buffer, count, length);
             count += length;
             return;
         }
         commit(false);
         drain();
-        if (length >= buffer.length) {
+        if (length >= bufferSize) {
             send(bytes, offset, length);
         } else {
+            ensureBuffer(length);
             System.arraycopy(bytes, offset, buffer, 0, length);
             count = length;
         }
+    }
+
+    /**
+     * The buffer grows to what the body needs, up to {@link #bufferSize()}: most responses are far smaller than
+     * the default 8 KiB, and a fresh 8 KiB array per response was a third of a worker's allocation per request.
+     */
+    private void ensureBuffer(int needed) {
+        if (buffer != null && buffer.length >= needed) {
+            return;
+        }
+        int size = Math.max(needed, buffer == null ? MIN_BUFFER_ALLOCATION : buffer.length * 2);
+        byte[] grown = new byte[Math.min(size, bufferSize)];
+        if (buffer != null && count > 0) {
+            System.arraycopy(buffer, 0, grown, 0, count);
+        }
+        buffer = grown;
     }
 
     /**
@@ -205,7 +222,7 @@ public final class ResponseOutput {
     private void commitWithLength(long length) throws IOException {
         committed = true;
         int status = head.status();
-        bodyless = headRequest || HttpStatusReasons.forbidsBody(status);
+        bodyless = headRequest || ResponseChannel.statusForbidsBody(status);
         sentLength = length;
         try {
             channel.writeHead(status, null, head.headersToSend(), length);
@@ -307,7 +324,7 @@ public final class ResponseOutput {
         }
         committed = true;
         int status = head.status();
-        bodyless = headRequest || HttpStatusReasons.forbidsBody(status);
+        bodyless = headRequest || ResponseChannel.statusForbidsBody(status);
         sentLength = frameLength(status, last);
         try {
             channel.writeHead(status, null, head.headersToSend(), sentLength);
@@ -318,8 +335,8 @@ public final class ResponseOutput {
 
     private long frameLength(int status, boolean last) {
         long declared = head.declaredLength();
-        if (status < 200 || status == 204) {
-            return ResponseChannel.UNKNOWN_LENGTH; // these must not carry Content-Length at all
+        if (ResponseChannel.statusForbidsContentLength(status)) {
+            return ResponseChannel.UNKNOWN_LENGTH;
         }
         if (status == 304) {
             return declared; // what the GET would have sent, if the app knows it
