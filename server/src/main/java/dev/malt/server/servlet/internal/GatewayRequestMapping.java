@@ -53,14 +53,14 @@ public final class GatewayRequestMapping {
         }
         String pathInfo = pathInfo(decodedPath, contextPath);
 
-        HeaderFields headers = headers(vars);
+        HeaderFields headers = HeaderFields.deferred(fields -> addHeaders(fields, vars));
         String contentType = contentType(vars);
         long contentLength = contentLength(vars);
 
         String scheme = scheme(vars);
         String localName = vars.get("SERVER_NAME", "");
         int localPort = port(vars.get("SERVER_PORT"), 0);
-        String host = headers.get("Host");
+        String host = vars.get("HTTP_HOST"); // the Host header; the fields stay unmade
         String serverName = localName;
         int serverPort = localPort;
         if (host != null && !host.isBlank()) {
@@ -183,10 +183,9 @@ public final class GatewayRequestMapping {
         return decodedPath;
     }
 
-    private static HeaderFields headers(UwsgiVars vars) {
+    private static void addHeaders(HeaderFields headers, UwsgiVars vars) {
         boolean typeVar = !vars.get("CONTENT_TYPE", "").isEmpty();
         boolean lengthVar = !vars.get("CONTENT_LENGTH", "").isEmpty();
-        HeaderFields headers = new HeaderFields();
         StringBuilder cookie = null;
         for (int i = 0; i < vars.size(); i++) {
             String name = vars.name(i);
@@ -214,7 +213,6 @@ public final class GatewayRequestMapping {
         if (cookie != null) {
             headers.set("Cookie", cookie.toString());
         }
-        return headers;
     }
 
     /** {@code HTTP_X_FORWARDED_FOR} becomes {@code X-Forwarded-For}. */

@@ -22,7 +22,7 @@ public final class ResponseOutput {
 
     public static final int DEFAULT_BUFFER_SIZE = 8192;
     /** The first allocation of the buffer, when the first write is smaller. */
-    private static final int MIN_BUFFER_ALLOCATION = 512;
+    private static final int MIN_BUFFER_ALLOCATION = 256;
 
     private static final Logger log = LoggerFactory.getLogger(ResponseOutput.class);
 
