@@ -158,7 +158,7 @@ class Run:
         if not self.spawn and not self.reloads:
             return ""
         out = ["| | measured | values (ms) |", "|---|---:|---|"]
-        for phase, label in [("first", "Malt spawn to ready, first start (idle machine)"),
+        for phase, label in [("first", "Malt spawn to ready, first start (nothing else starting)"),
                              ("idle", "Malt spawn to ready, in an idle reload"),
                              ("load", f"Malt spawn to ready, in a reload under c{self.meta['reload_connections']}")]:
             values = self.spawn_values(phase)
@@ -237,7 +237,8 @@ class Run:
         parts = [
             f"### {date[:10]}, issue #10: Malt, uWSGI, Tomcat and nginx side by side",
             "",
-            f"`bench/run` (`bench/results/{self.dir.name}/`): medians of {m['rounds']} interleaved rounds of "
+            f"`bench/run` (`bench/results/{self.dir.name}/`): medians of {m['rounds']} interleaved "
+            f"round{'' if m['rounds'] == '1' else 's'} of "
             f"`wrk -t{m['threads']} -d{m['duration']}s --latency`, {m['warmup']} s of warm-up per setup and case, "
             f"{m['workers']} workers for Malt and uWSGI, listen backlog {m['listen']}. Errors are summed over rounds. "
             "Backend CPU is utime + stime of the server's whole process tree (Malt: master and workers; uWSGI: "
