@@ -85,6 +85,7 @@ class Run:
                     "p99": median(number(r["p99_ms"]) for r in mine),
                     "errors": sum(int(r["errors"]) for r in mine),
                     "cpu": median(per_request(r, "backend_ticks") for r in mine),
+                    "master": median(per_request(r, "master_ticks") for r in mine if "master_ticks" in r),
                     "nginx": median(per_request(r, "nginx_ticks") for r in mine),
                 }
 
@@ -99,6 +100,7 @@ class Run:
                "|---|---|" + "---:|" * len(shown)]
         lines = [("req/s", "rps", "{:,.0f}"), ("p50 (ms)", "p50", "{:.2f}"), ("p99 (ms)", "p99", "{:.2f}"),
                  ("errors", "errors", "{:d}"), ("backend CPU per request (µs)", "cpu", "{:.1f}"),
+                 ("of which the master (µs)", "master", "{:.1f}"),
                  ("nginx CPU per request (µs)", "nginx", "{:.1f}")]
         for case in self.cases:
             for i, (label, key, spec) in enumerate(lines):
