@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.malt.server.privileges.AppUser;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -157,7 +158,12 @@ public final class ListenSockets implements AutoCloseable {
                 return Listeners.bindUnix(bootstrap, address.unixPath(), what(spec),
                         chmod.orElse(Listeners.defaultUnixMode()), owner, backlog);
             }
-            return bootstrap.bind(Listeners.prepare(bootstrap, address, what(spec))).sync().channel();
+            SocketAddress bindTo = Listeners.prepare(bootstrap, address, what(spec));
+            // A worker is woken for a connection once its request has arrived (a frontend writes it right after
+            // connecting), not once for the connection and again for its bytes. Only for the app's sockets: a
+            // stats client, for one, waits for the server to speak first.
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.TCP_DEFER_ACCEPT, 1);
+            return bootstrap.bind(bindTo).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + address);
