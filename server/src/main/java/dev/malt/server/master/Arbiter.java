@@ -32,7 +32,10 @@ public final class Arbiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Arbiter.class);
 
-    /** Longest the loop sleeps between checks; also the touch-file polling period. */
+    /**
+     * Longest the loop sleeps between checks; also how often touch files are polled, for changes that
+     * {@link dev.malt.server.watch.FileChanges} cannot report (a directory created later, a network file system).
+     */
     static final long TICK_MILLIS = 200;
     /** Pause between the thread dump (SIGQUIT) and SIGKILL of a harakiri, so the dump reaches the log. */
     static final long HARAKIRI_DUMP_GRACE_MILLIS = 500;
