@@ -14,11 +14,10 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Tells whoever asked, as soon as the kernel reports it (inotify), that a file they care about was created,
@@ -52,7 +51,8 @@ public final class FileChanges {
 
     /** What one caller watches; closing it ends the watch. */
     public final class Subscription implements AutoCloseable {
-        private final Map<Path, Set<Path>> names = new HashMap<>();
+        /** Per watched directory: which entry names concern this subscription. */
+        private final Map<Path, Predicate<Path>> names = new HashMap<>();
         private final Runnable onChange;
 
         private Subscription(Runnable onChange) {
@@ -108,14 +108,26 @@ public final class FileChanges {
         Subscription subscription = new Subscription(Objects.requireNonNull(onChange));
         synchronized (this) {
             for (Path file : files) {
-                add(subscription, file.toAbsolutePath().normalize());
+                addFile(subscription, file.toAbsolutePath().normalize());
                 try {
-                    Path real = file.toRealPath();
-                    add(subscription, real);
+                    addFile(subscription, file.toRealPath());
                 } catch (IOException e) {
                     // missing for now: its directory's watch sees it appear
                 }
             }
+        }
+        return subscription;
+    }
+
+    /**
+     * As {@link #watch}, for every entry of {@code dir} whose name ends with {@code suffix} ({@code ".ini"}): one
+     * that appears, is touched, edited, replaced or removed. The directory itself must exist to be watched.
+     */
+    public Subscription watchDirectory(Path dir, String suffix, Runnable onChange) {
+        Objects.requireNonNull(suffix);
+        Subscription subscription = new Subscription(Objects.requireNonNull(onChange));
+        synchronized (this) {
+            add(subscription, dir.toAbsolutePath().normalize(), name -> name.toString().endsWith(suffix));
         }
         return subscription;
     }
@@ -125,12 +137,15 @@ public final class FileChanges {
         service.close();
     }
 
-    private void add(Subscription subscription, Path file) {
+    private void addFile(Subscription subscription, Path file) {
         Path dir = file.getParent();
         Path name = file.getFileName();
-        if (dir == null || name == null) {
-            return;
+        if (dir != null && name != null) {
+            add(subscription, dir, name::equals);
         }
+    }
+
+    private void add(Subscription subscription, Path dir, Predicate<Path> concerns) {
         Watched watched = directories.get(dir);
         if (watched == null) {
             try {
@@ -144,7 +159,7 @@ public final class FileChanges {
         if (!watched.subscriptions.contains(subscription)) {
             watched.subscriptions.add(subscription);
         }
-        subscription.names.computeIfAbsent(dir, d -> new LinkedHashSet<>()).add(name);
+        subscription.names.merge(dir, concerns, Predicate::or);
     }
 
     private void run() {
@@ -162,7 +177,7 @@ public final class FileChanges {
                 List<WatchEvent<?>> events = key.pollEvents();
                 if (watched != null && watched.key == key) {
                     for (Subscription subscription : watched.subscriptions) {
-                        if (concerns(events, subscription.names.getOrDefault(dir, Set.of()))) {
+                        if (concerns(events, subscription.names.getOrDefault(dir, name -> false))) {
                             wake.add(subscription.onChange);
                         }
                     }
@@ -185,9 +200,9 @@ public final class FileChanges {
         }
     }
 
-    private static boolean concerns(List<WatchEvent<?>> events, Set<Path> names) {
+    private static boolean concerns(List<WatchEvent<?>> events, Predicate<Path> names) {
         for (WatchEvent<?> event : events) {
-            if (event.kind() == StandardWatchEventKinds.OVERFLOW || names.contains((Path) event.context())) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || names.test((Path) event.context())) {
                 return true;
             }
         }

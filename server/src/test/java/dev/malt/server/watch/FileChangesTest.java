@@ -124,6 +124,32 @@ class FileChangesTest {
         assertFalse(subscription.active());
     }
 
+    @Test
+    void aWatchedDirectoryReportsItsEntriesWithTheSuffix() throws IOException {
+        AtomicInteger calls = new AtomicInteger();
+        changes.watchDirectory(dir, ".ini", calls::incrementAndGet);
+
+        Files.writeString(dir.resolve("shop.ini"), "[malt]\n");
+
+        Eventually.until("the new INI file is reported", () -> calls.get() >= 1);
+    }
+
+    @Test
+    void aWatchedDirectoryIgnoresOtherNames() throws IOException {
+        Path sentinel = Files.createFile(dir.resolve("sentinel"));
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger sentinelCalls = new AtomicInteger();
+        changes.watchDirectory(dir, ".ini", calls::incrementAndGet);
+        changes.watch(List.of(sentinel), sentinelCalls::incrementAndGet);
+
+        Files.writeString(dir.resolve("shop.ini.swp"), "x");
+        Files.writeString(dir.resolve("README"), "x");
+        touch(sentinel);
+
+        Eventually.until("the sentinel is reported", () -> sentinelCalls.get() >= 1);
+        assertEquals(0, calls.get());
+    }
+
     /** {@code touch}: a later modification time, as an operator's touch gives. */
     private void touch(Path file) throws IOException {
         touches++;
