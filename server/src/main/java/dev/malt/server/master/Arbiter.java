@@ -228,7 +228,13 @@ public final class Arbiter {
         }
         slot.bootFailures = 0;
         reportedFailure = null;
-        LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        long cpu = process.handle.cpuMillis();
+        if (cpu >= 0) {
+            // CPU against wall time: how much of the wait was the worker's own work, how much the machine's load.
+            LOG.info("{} of {} ready in {} ms ({} ms of CPU)", process, settings.appName(), now - process.spawnedAt, cpu);
+        } else {
+            LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        }
         WorkerProcess old = process.replaces;
         if (old != null) {
             process.replaces = null;

@@ -110,6 +110,21 @@ class ArbiterTest {
         }
 
         @Test
+        void saysHowLongAWorkerTookToBeReadyAndHowMuchCpuItUsed() throws Exception {
+            start(settings().workers(2));
+            worker(0).cpu = 1_650;
+            clock.advance(1_920);
+            ready(worker(0));
+            ready(worker(1));
+            turn();
+
+            assertTrue(infos().contains("worker 1 (pid " + worker(0).pid() + ") of shop ready in 1920 ms (1650 ms of CPU)"),
+                    infos().toString());
+            assertTrue(infos().contains("worker 2 (pid " + worker(1).pid() + ") of shop ready in 1920 ms"),
+                    "CPU time unknown: not shown");
+        }
+
+        @Test
         void aReadyWorkerWithRequestsInFlightIsBusy() throws Exception {
             start(settings().workers(1));
             ready(worker(0));
