@@ -319,7 +319,7 @@ public final class Arbiter {
         long now = clock.millis();
         if (reloadRound != null) {
             LOG.info("the {} reload of {} begun {} ms ago is superseded by a new one", reloadRound.kind(),
-                    settings.appName(), now - reloadRound.startedAt);
+                    settings.appName(), now - reloadRound.startedAt());
         }
         generation++;
         reloadRound = new ReloadRound(generation, chain, reason, now);
@@ -532,7 +532,7 @@ public final class Arbiter {
             boolean fresh = false;
             for (WorkerProcess process : processes) {
                 if (process.slot == slot && process.state == WorkerProcess.State.READY
-                        && process.generation == reloadRound.generation) {
+                        && process.generation == reloadRound.generation()) {
                     fresh = true;
                     break;
                 }
@@ -542,12 +542,12 @@ public final class Arbiter {
             }
         }
         for (WorkerProcess process : processes) {
-            if (process.isLive() && process.generation < reloadRound.generation) {
+            if (process.isLive() && process.generation < reloadRound.generation()) {
                 return;
             }
         }
         LOG.info("reload complete: {} replaced in {} ms ({} reload of {}, {})", workerCount(settings.workers()),
-                now - reloadRound.startedAt, reloadRound.kind(), settings.appName(), reloadRound.reason);
+                now - reloadRound.startedAt(), reloadRound.kind(), settings.appName(), reloadRound.reason());
         reloadRound = null;
     }
 
