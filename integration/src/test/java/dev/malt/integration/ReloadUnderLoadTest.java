@@ -4,6 +4,7 @@ import dev.malt.integration.support.Diagnostics;
 import dev.malt.integration.support.Endpoint;
 import dev.malt.integration.support.MaltProcess;
 import dev.malt.integration.support.Nginx;
+import dev.malt.integration.support.Wait;
 import dev.malt.integration.support.Wrk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bar of issue #3: with wrk driving 64 connections through real nginx to a unix socket, ten
- * reloads in a row, by every trigger an operator has, give no failed request at all.
+ * reloads in a row, by every trigger an operator has, give no failed request at all. After each, the
+ * master says that the reload is complete, which kind it was, what triggered it and how long it took.
  */
 @ExtendWith(Diagnostics.class)
 class ReloadUnderLoadTest {
@@ -50,6 +52,11 @@ class ReloadUnderLoadTest {
                     long start = System.nanoTime();
                     workers = malt.awaitFreshWorkers(2, workers.values(), Duration.ofSeconds(90));
                     timings.add(trigger + " " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    String complete = awaitReloadComplete(malt, i + 1);
+                    String kind = trigger.equals("touch-chain-reload") ? "chain" : "graceful";
+                    assertTrue(complete.contains("(" + kind + " reload of ") && complete.endsWith(", " + trigger + ")"),
+                            complete);
+                    timings.add("(master: " + complete.substring(complete.indexOf("reload complete")) + ")");
                     assertTrue(wrk.isRunning(), "the load must last through every reload");
                 }
                 malt.awaitRequestsServed(null, 200, Duration.ofSeconds(60)); // and reaches the last workers too
@@ -62,6 +69,24 @@ class ReloadUnderLoadTest {
                 assertEquals(0, result.socketErrors(), () -> "socket errors during reloads:\n" + result.text());
             }
         }
+    }
+
+    /**
+     * The master's line for reload number {@code count}: every worker replaced, and how long it took. It is
+     * logged once the last new worker is ready, before the old ones have finished, so it may trail a little.
+     */
+    static String awaitReloadComplete(MaltProcess malt, int count) {
+        Wait.until(Duration.ofSeconds(60), () -> completions(malt).size() >= count,
+                () -> "the master never said that reload " + count + " was complete; last lines:\n" + malt.outputTail(30));
+        List<String> lines = completions(malt);
+        assertEquals(count, lines.size(), () -> "one line per reload:\n" + String.join("\n", lines));
+        String line = lines.get(count - 1);
+        assertTrue(line.matches(".*reload complete: 2 workers replaced in \\d+ ms \\(.*"), line);
+        return line;
+    }
+
+    private static List<String> completions(MaltProcess malt) {
+        return malt.output().lines().filter(line -> line.contains("reload complete:")).toList();
     }
 
     /** Cycles through the four triggers: touch-reload, SIGHUP, malt reload, touch-chain-reload. */

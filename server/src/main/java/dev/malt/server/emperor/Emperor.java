@@ -15,6 +15,7 @@ import dev.malt.server.metrics.StatsServer;
 import dev.malt.server.privileges.AppUser;
 import dev.malt.server.systemd.ServiceNotifier;
 import dev.malt.server.systemd.SocketActivation;
+import dev.malt.server.watch.FileChanges;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -43,8 +44,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code malt --emperor DIR}: one supervisor that runs every app whose INI file (or symlink) is in DIR.
  * Each app gets its own {@link dev.malt.server.master.Master}, inside this JVM; app code runs only in
- * the masters' worker JVMs. The directory is polled every second: a new file starts an app, a touched
- * or edited one (link or target) reloads it, a removed one stops it.
+ * the masters' worker JVMs. A new file starts an app, a touched or edited one (link or target) reloads it,
+ * a removed one stops it. The kernel reports such changes at once ({@link FileChanges}); the directory is
+ * also polled every second, for what a watch cannot see.
  *
  * <p>One thread owns every vassal: scans, control commands and stop completions are queued to it.
  */
@@ -54,6 +56,8 @@ public final class Emperor {
 
     static final String APP_KEY = "malt.app";
     static final long SCAN_MILLIS = 1_000;
+    /** After a reported change, how long more changes may follow before the scan: a file copied in is read whole. */
+    static final long CHANGE_SETTLE_MILLIS = 50;
     /** How often the apps' readiness is checked while systemd waits for READY=1 (start, reload). */
     static final long SETTLE_CHECK_MILLIS = 100;
     static final Path SYSTEM_LOG_DIR = Path.of("/var/log/malt/app");
@@ -83,6 +87,12 @@ public final class Emperor {
     /** Bumped by every reload or change: a readiness answer from before it is stale. */
     private long noticeRound;
     private boolean reportedUnadopted;
+    /** Set by the watcher's thread when the directory or an INI file's target changed; cleared by a scan. */
+    private volatile boolean changeReported;
+    private FileChanges.Subscription directoryWatch;
+    /** Watches where the INI symlinks point (apps-available), for the files last scanned. */
+    private FileChanges.Subscription targetWatch;
+    private List<Path> watchedTargets = List.of();
 
     private enum Notice { NONE, READY, STATUS }
 
@@ -140,6 +150,7 @@ public final class Emperor {
             Signal.handle(new Signal("HUP"), s -> post(this::reloadAll));
             Signal.handle(new Signal("USR1"), s -> post(this::reopenLogs));
             LOG.info("emperor (pid {}) watching {}{}", pid, dir, tyrant ? " in tyrant mode" : "");
+            watchDirectory();
             SocketActivation.current();
             notifier.status("starting the apps in " + dir);
             while (!stopping) {
@@ -157,6 +168,12 @@ public final class Emperor {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
+            if (directoryWatch != null) {
+                directoryWatch.close();
+            }
+            if (targetWatch != null) {
+                targetWatch.close();
+            }
             if (stats != null) {
                 stats.close();
             }
@@ -183,13 +200,58 @@ public final class Emperor {
         tasks.add(task);
     }
 
+    /** Runs queued work for up to {@code waitMillis}, or until a reported change has had time to settle. */
     private void drainTasks(long waitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        boolean settling = false;
         for (long left = waitMillis; left > 0 && !stopping; left = (deadline - System.nanoTime()) / 1_000_000) {
             Runnable task = tasks.poll(left, TimeUnit.MILLISECONDS);
             if (task != null) {
                 runTask(task);
             }
+            if (changeReported && !settling) {
+                settling = true;
+                deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHANGE_SETTLE_MILLIS));
+            }
+        }
+    }
+
+    private void watchDirectory() {
+        try {
+            directoryWatch = FileChanges.shared().watchDirectory(dir, ".ini", this::changeReported);
+        } catch (IOException e) {
+            LOG.warn("cannot watch {} ({}); changes are seen by polling it every {} s", dir, e.getMessage(),
+                    SCAN_MILLIS / 1000);
+        }
+    }
+
+    /** On the watcher's thread: scan soon. The empty task wakes the loop. */
+    private void changeReported() {
+        changeReported = true;
+        post(() -> { });
+    }
+
+    /** Watches the targets of the INI files just scanned (symlinks into apps-available), when they changed. */
+    private void watchTargets(List<VassalFile> files) {
+        List<Path> targets = new ArrayList<>();
+        for (VassalFile file : files) {
+            try {
+                targets.add(file.path().toRealPath());
+            } catch (IOException e) {
+                // gone again; the next scan sees it
+            }
+        }
+        if (targets.equals(watchedTargets)) {
+            return;
+        }
+        if (targetWatch != null) {
+            targetWatch.close();
+        }
+        try {
+            targetWatch = FileChanges.shared().watch(targets, this::changeReported);
+            watchedTargets = targets;
+        } catch (IOException e) {
+            LOG.debug("the INI files' targets are polled only: {}", e.toString());
         }
     }
 
@@ -203,6 +265,7 @@ public final class Emperor {
 
     /** Compares the directory with the running apps and acts on the difference. */
     private void scan() {
+        changeReported = false;
         List<VassalFile> files;
         try {
             files = VassalFile.scan(dir);
@@ -214,6 +277,7 @@ public final class Emperor {
             LOG.info("no app in {} yet: put an INI file (or a symlink to one) there to start it", dir);
         }
         announcedEmpty = files.isEmpty();
+        watchTargets(files);
         Set<String> present = new HashSet<>();
         long now = System.nanoTime() / 1_000_000;
         boolean changed = false;

@@ -32,7 +32,10 @@ public final class Arbiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Arbiter.class);
 
-    /** Longest the loop sleeps between checks; also the touch-file polling period. */
+    /**
+     * Longest the loop sleeps between checks; also how often touch files are polled, for changes that
+     * {@link dev.malt.server.watch.FileChanges} cannot report (a directory created later, a network file system).
+     */
     static final long TICK_MILLIS = 200;
     /** Pause between the thread dump (SIGQUIT) and SIGKILL of a harakiri, so the dump reaches the log. */
     static final long HARAKIRI_DUMP_GRACE_MILLIS = 500;
@@ -69,6 +72,10 @@ public final class Arbiter {
     private final Deque<Integer> chainQueue = new ArrayDeque<>();
     /** The slot a chain reload is replacing now, or 0. */
     private int chainSlot;
+    /** Counts reloads; each process records the one it was started in. */
+    private int generation;
+    /** The reload under way, until every slot has a ready worker of its generation; or null. */
+    private ReloadRound reloadRound;
 
     private Runnable reloadListener = () -> { };
     private State state = State.RUNNING;
@@ -221,7 +228,13 @@ public final class Arbiter {
         }
         slot.bootFailures = 0;
         reportedFailure = null;
-        LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        long cpu = process.handle.cpuMillis();
+        if (cpu >= 0) {
+            // CPU against wall time: how much of the wait was the worker's own work, how much the machine's load.
+            LOG.info("{} of {} ready in {} ms ({} ms of CPU)", process, settings.appName(), now - process.spawnedAt, cpu);
+        } else {
+            LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        }
         WorkerProcess old = process.replaces;
         if (old != null) {
             process.replaces = null;
@@ -303,7 +316,15 @@ public final class Arbiter {
             return;
         }
         reloadListener.run();
-        LOG.info("{} reload of {} ({})", chain ? "chain" : "graceful", settings.appName(), reason);
+        long now = clock.millis();
+        if (reloadRound != null) {
+            LOG.info("the {} reload of {} begun {} ms ago is superseded by a new one", reloadRound.kind(),
+                    settings.appName(), now - reloadRound.startedAt());
+        }
+        generation++;
+        reloadRound = new ReloadRound(generation, chain, reason, now);
+        LOG.info("{} reload of {} ({}): replacing {}", reloadRound.kind(), settings.appName(), reason,
+                workerCount(settings.workers()));
         for (SlotRecord slot : slots.values()) {
             // An operator's reload is a fresh attempt: no waiting out a boot-failure backoff.
             slot.nextSpawnAt = NO_BACKOFF;
@@ -335,7 +356,6 @@ public final class Arbiter {
         }
     }
 
-    /** Marks the next slot of a chain reload once the current one is done, that is, serving new code. */
     /**
      * Takes a changed app config (the emperor saw its INI change) and reloads with it: new workers get
      * the new config, old ones finish. A smaller pool stops the surplus slots.
@@ -367,6 +387,7 @@ public final class Arbiter {
         reload(false, reason);
     }
 
+    /** Marks the next slot of a chain reload once the current one is done, that is, serving new code. */
     private void advanceChain() {
         while (chainSlot != 0 || !chainQueue.isEmpty()) {
             if (chainSlot != 0) {
@@ -421,6 +442,7 @@ public final class Arbiter {
         stopDeadline = clock.millis() + settings.reloadMercyMillis() + MERCY_GRACE_MILLIS;
         chainQueue.clear();
         chainSlot = 0;
+        reloadRound = null;
         for (WorkerProcess process : List.copyOf(processes)) {
             requestStop(process, reason);
         }
@@ -478,6 +500,7 @@ public final class Arbiter {
             advanceChain();
             fillSlots(now);
             startSuccessors(now);
+            checkReloadComplete(now);
         } else if (state == State.STOPPING) {
             if (processes.isEmpty()) {
                 state = State.STOPPED;
@@ -494,6 +517,42 @@ public final class Arbiter {
                 }
             }
         }
+    }
+
+    /**
+     * Ends the reload round once every slot is served by a ready worker started for it, and no worker of an older
+     * generation still accepts; old ones may still be finishing their requests. The line is read by scripts
+     * (bench/run): keep its wording.
+     */
+    private void checkReloadComplete(long now) {
+        if (reloadRound == null) {
+            return;
+        }
+        for (int slot = 1; slot <= settings.workers(); slot++) {
+            boolean fresh = false;
+            for (WorkerProcess process : processes) {
+                if (process.slot == slot && process.state == WorkerProcess.State.READY
+                        && process.generation == reloadRound.generation()) {
+                    fresh = true;
+                    break;
+                }
+            }
+            if (!fresh) {
+                return;
+            }
+        }
+        for (WorkerProcess process : processes) {
+            if (process.isLive() && process.generation < reloadRound.generation()) {
+                return;
+            }
+        }
+        LOG.info("reload complete: {} replaced in {} ms ({} reload of {}, {})", workerCount(settings.workers()),
+                now - reloadRound.startedAt(), reloadRound.kind(), settings.appName(), reloadRound.reason());
+        reloadRound = null;
+    }
+
+    private static String workerCount(int workers) {
+        return workers == 1 ? "1 worker" : workers + " workers";
     }
 
     private void fillSlots(long now) {
@@ -612,7 +671,7 @@ public final class Arbiter {
         long now = clock.millis();
         try {
             WorkerHandle handle = launcher.launch(slot);
-            WorkerProcess process = new WorkerProcess(slot, handle, now);
+            WorkerProcess process = new WorkerProcess(slot, generation, handle, now);
             processes.add(process);
             handle.onExit().thenAccept(code -> post(new MasterEvent.WorkerExited(handle.pid(), code)));
             LOG.debug("spawned {} of {}", process, settings.appName());

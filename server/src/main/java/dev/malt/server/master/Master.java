@@ -51,6 +51,8 @@ public final class Master implements AutoCloseable {
     /** The app's response cache (cache-route...); null when it caches nothing. */
     private volatile dev.malt.server.cache.MasterCache cache;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Wakes the arbiter when a touch-reload file changes, so it need not wait for its next poll; or null. */
+    private dev.malt.server.watch.FileChanges.Subscription touchWatch;
 
     private AppConfig config;
 
@@ -92,6 +94,7 @@ public final class Master implements AutoCloseable {
         Path controlSocket = runtimeDir.resolve("control.sock");
         arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles());
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter, appMetrics);
+        watchTouchFiles(config);
         startCache(dev.malt.server.cache.CacheSettings.from(config));
         giveToWorkers(controlSocket);
         if (cache != null) {
@@ -107,6 +110,25 @@ public final class Master implements AutoCloseable {
         Thread loop = new AppThreadFactory("arbiter-" + config.appName(), config.appName()).newThread(this::runArbiter);
         loop.setDaemon(false);
         loop.start();
+    }
+
+    /** Watches the touch files of {@code config}, in place of those watched so far. */
+    private void watchTouchFiles(AppConfig config) {
+        if (touchWatch != null) {
+            touchWatch.close();
+            touchWatch = null;
+        }
+        List<Path> files = new java.util.ArrayList<>(config.touchReload());
+        files.addAll(config.touchChainReload());
+        if (files.isEmpty()) {
+            return;
+        }
+        try {
+            Arbiter loop = arbiter;
+            touchWatch = dev.malt.server.watch.FileChanges.shared().watch(files, () -> loop.post(new MasterEvent.Wake()));
+        } catch (IOException e) {
+            LOG.debug("touch files of {} are polled only: {}", config.appName(), e.toString());
+        }
     }
 
     /** Gives a socket in the master's directory to workers that dropped privileges (the link itself: lchown). */
@@ -204,6 +226,7 @@ public final class Master implements AutoCloseable {
         config = next;
         StateDirectory.prepare(next, options.workerOwner(), options.appUser().isPresent());
         reconfigureCache(next);
+        watchTouchFiles(next);
         arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
     }
 
@@ -292,6 +315,9 @@ public final class Master implements AutoCloseable {
     /** Closes sockets and removes what this master created; call after {@link #stopped()}. */
     @Override
     public void close() {
+        if (touchWatch != null) {
+            touchWatch.close();
+        }
         if (statsServer != null) {
             statsServer.close();
         }

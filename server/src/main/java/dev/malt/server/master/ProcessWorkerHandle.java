@@ -42,4 +42,9 @@ final class ProcessWorkerHandle implements WorkerHandle {
     public long vszBytes() {
         return ProcessMemory.vszBytes(process.pid());
     }
+
+    @Override
+    public long cpuMillis() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
 }

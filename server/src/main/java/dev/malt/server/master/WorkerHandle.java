@@ -21,4 +21,9 @@ public interface WorkerHandle {
 
     /** Virtual size in bytes, or -1 when unknown. */
     long vszBytes();
+
+    /** CPU time used so far by all its threads, in ms, or -1 when unknown. */
+    default long cpuMillis() {
+        return -1;
+    }
 }

@@ -6,6 +6,8 @@ final class WorkerProcess {
     enum State { STARTING, READY, STOPPING }
 
     final int slot;
+    /** The reload round it was started in ({@link Arbiter}'s count of reloads); its code is that round's. */
+    final int generation;
     final WorkerHandle handle;
     final long spawnedAt;
     final long spawnedAtEpochMillis = System.currentTimeMillis();
@@ -43,8 +45,9 @@ final class WorkerProcess {
     Integer pendingExitCode;
     long exitSeenAt;
 
-    WorkerProcess(int slot, WorkerHandle handle, long now) {
+    WorkerProcess(int slot, int generation, WorkerHandle handle, long now) {
         this.slot = slot;
+        this.generation = generation;
         this.handle = handle;
         this.spawnedAt = now;
         this.lastHeartbeat = now;

@@ -110,6 +110,21 @@ class ArbiterTest {
         }
 
         @Test
+        void saysHowLongAWorkerTookToBeReadyAndHowMuchCpuItUsed() throws Exception {
+            start(settings().workers(2));
+            worker(0).cpu = 1_650;
+            clock.advance(1_920);
+            ready(worker(0));
+            ready(worker(1));
+            turn();
+
+            assertTrue(infos().contains("worker 1 (pid " + worker(0).pid() + ") of shop ready in 1920 ms (1650 ms of CPU)"),
+                    infos().toString());
+            assertTrue(infos().contains("worker 2 (pid " + worker(1).pid() + ") of shop ready in 1920 ms"),
+                    "CPU time unknown: not shown");
+        }
+
+        @Test
         void aReadyWorkerWithRequestsInFlightIsBusy() throws Exception {
             start(settings().workers(1));
             ready(worker(0));
@@ -693,6 +708,164 @@ class ArbiterTest {
             turn();
             assertEquals(1, stopsSentTo(old.get(0)));
             assertEquals(2, launcher.last().slot, "and the chain goes on");
+        }
+    }
+
+    // ---- how long a reload took ---------------------------------------------------------------------
+
+    /** The two lines an operator (and bench/run) reads: when a reload begins, and when it is complete. */
+    @Nested
+    class ReloadDuration {
+
+        @Test
+        void aGracefulReloadIsCompleteWhenTheLastSuccessorIsReady() throws Exception {
+            start(settings().workers(2));
+            readyAll();
+
+            arbiter.post(new MasterEvent.Reload(false, "SIGHUP"));
+            turn();
+            assertEquals(1, infosContaining("graceful reload of shop (SIGHUP): replacing 2 workers"));
+            clock.advance(700);
+            ready(worker(3));
+            turn();
+            assertEquals(0, infosContaining("reload complete"), "one slot still runs the old code");
+
+            clock.advance(550);
+            ready(worker(2));
+            turn();
+            assertEquals(List.of("reload complete: 2 workers replaced in 1250 ms (graceful reload of shop, SIGHUP)"),
+                    infosWith("reload complete"));
+            turn();
+            assertEquals(1, infosContaining("reload complete"), "said once");
+        }
+
+        @Test
+        void aChainReloadIsCompleteWhenItsLastSlotIsReplaced() throws Exception {
+            start(settings().workers(3));
+            readyAll();
+
+            arbiter.post(new MasterEvent.Reload(true, "touch-chain-reload"));
+            turn();
+            assertEquals(1, infosContaining("chain reload of shop (touch-chain-reload): replacing 3 workers"));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, infosContaining("reload complete"));
+                clock.advance(1_000);
+                ready(launcher.last());
+                turn();
+            }
+
+            assertEquals(List.of("reload complete: 3 workers replaced in 3000 ms (chain reload of shop, "
+                    + "touch-chain-reload)"), infosWith("reload complete"));
+        }
+
+        @Test
+        void aReloadOfOneWorkerSaysWorker() throws Exception {
+            start(settings().workers(1));
+            readyAll();
+
+            arbiter.post(new MasterEvent.Reload(false, "malt reload"));
+            turn();
+            ready(launcher.last());
+            turn();
+
+            assertEquals(List.of("reload complete: 1 worker replaced in 0 ms (graceful reload of shop, malt reload)"),
+                    infosWith("reload complete"));
+        }
+
+        @Test
+        void aSuccessorThatFailsAtBootHoldsTheReloadOpenUntilARetryIsReady() throws Exception {
+            start(settings().workers(1));
+            readyAll();
+            arbiter.post(new MasterEvent.Reload(false, "test"));
+            turn();
+
+            bootFails(launcher.last(), "missing class X");
+            turn();
+            assertEquals(0, infosContaining("reload complete"), "the old code still serves");
+            assertLaunchedOnlyAfter(1_000);
+            ready(launcher.last());
+            turn();
+
+            assertEquals(List.of("reload complete: 1 worker replaced in 1000 ms (graceful reload of shop, test)"),
+                    infosWith("reload complete"));
+        }
+
+        @Test
+        void aReloadDuringAReloadSupersedesItAndIsTimedFromItsOwnStart() throws Exception {
+            start(settings().workers(1));
+            readyAll();
+            arbiter.post(new MasterEvent.Reload(false, "first deploy"));
+            turn();
+            FakeWorker first = launcher.last();
+            connect(first);
+
+            clock.advance(400);
+            arbiter.post(new MasterEvent.Reload(false, "second deploy"));
+            turn();
+            assertEquals(1, infosContaining("the graceful reload of shop begun 400 ms ago is superseded"));
+            first.exit(137);
+            clock.advance(600);
+            ready(launcher.last());
+            turn();
+
+            assertEquals(List.of("reload complete: 1 worker replaced in 600 ms (graceful reload of shop, second deploy)"),
+                    infosWith("reload complete"));
+        }
+
+        @Test
+        void anOldWorkerThatDiesDuringTheReloadDoesNotEndItEarly() throws Exception {
+            start(settings().workers(2));
+            List<FakeWorker> old = readyAll();
+            arbiter.post(new MasterEvent.Reload(false, "test"));
+            turn();
+
+            old.get(0).exit(137);
+            turn();
+            assertEquals(0, infosContaining("reload complete"));
+            ready(worker(2));
+            ready(worker(3));
+            turn();
+
+            assertEquals(1, infosContaining("reload complete: 2 workers replaced in"));
+        }
+
+        @Test
+        void aStopInTheMiddleOfAReloadEndsItWithoutCompleting() throws Exception {
+            start(settings().workers(1));
+            readyAll();
+            arbiter.post(new MasterEvent.Reload(false, "test"));
+            turn();
+
+            arbiter.post(new MasterEvent.Stop("SIGTERM"));
+            turn();
+            for (FakeWorker worker : launcher.launched) {
+                worker.exit(0);
+            }
+            turn();
+
+            assertEquals(Arbiter.State.STOPPED, arbiter.state());
+            assertEquals(0, infosContaining("reload complete"));
+        }
+
+        @Test
+        void aRecycledWorkerIsNoReload() throws Exception {
+            start(settings().workers(1).maxRequests(10));
+            readyAll();
+            heartbeat(worker(0), "requests", "10");
+            turn();
+            ready(launcher.last());
+            turn();
+
+            assertEquals(2, launcher.launched.size());
+            assertEquals(0, infosContaining("reload"));
+        }
+
+        private long infosContaining(String text) {
+            return infos().stream().filter(m -> m.contains(text)).count();
+        }
+
+        private List<String> infosWith(String text) {
+            return infos().stream().filter(m -> m.contains(text)).toList();
         }
     }
 

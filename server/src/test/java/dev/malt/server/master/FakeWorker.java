@@ -12,6 +12,7 @@ final class FakeWorker implements WorkerHandle {
     int threadDumps;
     long rss = -1;
     long vsz = -1;
+    long cpu = -1;
     /** Set once the worker connected: a real process's control connection closes when it exits. */
     Runnable onConnectionClosed = () -> { };
 
@@ -58,6 +59,11 @@ final class FakeWorker implements WorkerHandle {
     @Override
     public long vszBytes() {
         return vsz;
+    }
+
+    @Override
+    public long cpuMillis() {
+        return cpu;
     }
 
     @Override
