@@ -233,6 +233,9 @@ public final class Emperor {
 
     /** Watches the targets of the INI files just scanned (symlinks into apps-available), when they changed. */
     private void watchTargets(List<VassalFile> files) {
+        if (tyrant) {
+            return; // the targets are the apps' owners' files: root resolves none of their links; the scan sees changes
+        }
         List<Path> targets = new ArrayList<>();
         for (VassalFile file : files) {
             try {

@@ -123,6 +123,11 @@ public final class Master implements AutoCloseable {
         if (files.isEmpty()) {
             return;
         }
+        if (options.appUser().isPresent()) {
+            // tyrant mode: the app's owner chose these paths, and root resolves no path an app's owner chose
+            // (inotify_add_watch would, following links); the touch files are polled as the app's user
+            return;
+        }
         try {
             Arbiter loop = arbiter;
             touchWatch = dev.malt.server.watch.FileChanges.shared().watch(files, () -> loop.post(new MasterEvent.Wake()));
