@@ -44,6 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -130,6 +131,10 @@ class DebianPackageTest {
                 long worker = Long.parseLong(page.text().trim());
                 assertEquals("malt", ProcessHandle.of(worker).flatMap(p -> p.info().user()).orElse("?"),
                         "workers run as the INI's uid");
+                List<String> command = ProcessHandle.of(worker).flatMap(p -> p.info().arguments()).map(Arrays::asList)
+                        .orElse(List.of());
+                assertEquals("/usr/share/malt/lib/*", command.get(command.indexOf("-cp") + 1),
+                        "a worker loads lib/, without the command's own jars (lib/cli): " + command);
                 HttpResponse asset = RawHttp.get("/static/hello.txt").send(nginx.endpoint());
                 assertEquals(200, asset.status(), asset::toString);
                 assertEquals("static hello\n", asset.text(), "nginx serves the collectstatic directory itself");
@@ -198,7 +203,12 @@ class DebianPackageTest {
     private static void checkInstalledFiles() throws IOException {
         assertEquals(Path.of("/usr/share/malt/bin/malt"), Path.of("/usr/bin/malt").toRealPath());
         assertTrue(Files.isExecutable(Path.of("/usr/bin/malt")));
-        assertTrue(Files.isRegularFile(Path.of("/usr/share/malt/lib/malt-launcher.jar")));
+        assertTrue(Files.isRegularFile(Path.of("/usr/share/malt/lib/cli/malt-launcher.jar")));
+        try (Stream<Path> files = Files.walk(Path.of("/usr/share/malt/lib"))) {
+            List<String> foreign = files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches(".*(osx|windows|quic|io_uring|kqueue|netty-all).*")).toList();
+            assertEquals(List.of(), foreign, "native code for other systems, or Netty modules Malt does not use");
+        }
         Result version = run("/usr/bin/malt", "--version");
         assertTrue(version.stdout().startsWith("Malt "), version.stdout());
 
@@ -227,7 +237,7 @@ class DebianPackageTest {
         assertEquals(user[3], run("getent", "group", "malt").stdout().split(":")[2], "its own group");
         String conffiles = run("dpkg-query", "--showformat=${Conffiles}", "--show", "malt").stdout();
         assertTrue(conffiles.contains("/etc/malt/apps-available/example.ini")
-                && conffiles.contains("/etc/logrotate.d/malt"), conffiles);
+                && conffiles.contains("/etc/logrotate.d/malt") && conffiles.contains("/etc/default/malt"), conffiles);
     }
 
     private static void verifyUnits(Path scratch) throws IOException {

@@ -31,6 +31,9 @@ public final class MasterCache implements AutoCloseable {
     /** The socket's file name in the master's runtime directory, beside {@code control.sock}. */
     public static final String SOCKET_NAME = "cache.sock";
 
+    /** The memory caches of every app in this JVM, against its heap; guarded by itself. */
+    private static final HeapBudget HEAP_BUDGET = new HeapBudget(Runtime.getRuntime().maxMemory());
+
     private final String appName;
     private final Path socket;
     private final EventLoopGroup group;
@@ -68,7 +71,19 @@ public final class MasterCache implements AutoCloseable {
             throw e;
         }
         LOG.info("response cache of {}: {} on {}", appName, describe(settings), socket);
+        cache.checkHeap(settings);
         return cache;
+    }
+
+    /** Warns when the memory caches of this JVM's apps may outgrow its heap; see {@link HeapBudget}. */
+    private void checkHeap(CacheSettings.Store store) {
+        synchronized (HEAP_BUDGET) {
+            if (store.redis().isPresent()) {
+                HEAP_BUDGET.release(this);
+            } else {
+                HEAP_BUDGET.reserve(this, appName, store.sizeBytes()).ifPresent(LOG::warn);
+            }
+        }
     }
 
     private CacheService newService(CacheSettings.Store settings) {
@@ -95,6 +110,7 @@ public final class MasterCache implements AutoCloseable {
             return;
         }
         settings = next;
+        checkHeap(next);
         loop.execute(() -> {
             CacheService old = service;
             service = newService(next);
@@ -115,6 +131,9 @@ public final class MasterCache implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (HEAP_BUDGET) {
+            HEAP_BUDGET.release(this);
+        }
         if (ticks != null) {
             ticks.cancel(false);
         }

@@ -67,7 +67,10 @@ public final class Emperor {
      */
     static final int USER_LOG_QUEUE_BYTES = 1 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on the first stats request: an emperor that nobody asks never loads Jackson's databind. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final AppConfig config;
     private final Path dir;
@@ -567,7 +570,7 @@ public final class Emperor {
             doc.put("vassals", vassalDocs);
             doc.put("blacklist", List.of());
             try {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+                return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

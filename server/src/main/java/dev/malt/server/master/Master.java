@@ -238,7 +238,7 @@ public final class Master implements AutoCloseable {
     private JvmWorkerLauncher launcher(Path controlSocket) {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
-                config.heap().orElse(null), config.jvmOptions(), System.getProperty("java.class.path"),
+                config.heap().orElse(null), config.jvmOptions(), JavaRuntime.workerClasspath(),
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink,
                 options.appUser().map(user -> user.environment(System.getenv())).orElse(null));
     }

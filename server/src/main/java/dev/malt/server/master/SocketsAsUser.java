@@ -124,7 +124,7 @@ final class SocketsAsUser {
                                         Optional<String> chown) {
         List<String> command = new ArrayList<>(List.of(JavaRuntime.current().resolve("bin/java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), SocketsAsUser.class.getName(),
+                "-cp", JavaRuntime.workerClasspath(), SocketsAsUser.class.getName(),
                 rendezvous.toString(), Integer.toString(backlog), chmod.map(Integer::toOctalString).orElse("-"),
                 chown.orElse("-")));
         for (ListenSpec spec : specs) {

@@ -46,8 +46,11 @@ import java.util.Properties;
  */
 public final class StatsJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectWriter WRITER = MAPPER.writerWithDefaultPrettyPrinter();
+    /** Made on the first stats request: a master that nobody asks for stats never loads Jackson's databind. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final ObjectWriter WRITER = MAPPER.writerWithDefaultPrettyPrinter();
+    }
 
     private final String version;
     private final long uid;
@@ -69,7 +72,7 @@ public final class StatsJson {
     /** One stats document, UTF-8. */
     public byte[] render(StatsSnapshot snapshot) {
         try {
-            return WRITER.writeValueAsBytes(tree(snapshot));
+            return Json.WRITER.writeValueAsBytes(tree(snapshot));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render stats", e); // a tree of plain nodes always renders
         }
@@ -77,7 +80,7 @@ public final class StatsJson {
 
     private ObjectNode tree(StatsSnapshot snapshot) {
         MasterStatus master = snapshot.master();
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", version);
         root.put("listen_queue", snapshot.listenQueue());
         root.put("listen_queue_errors", snapshot.listenQueueErrors());
@@ -115,7 +118,7 @@ public final class StatsJson {
      * document with its {@code app} name, {@code state} and {@code last_error} added ({@code malt top} reads it).
      */
     public byte[] renderApps(String kind, List<StatsSnapshot> apps) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("kind", kind);
         ArrayNode list = root.putArray("apps");
         for (StatsSnapshot snapshot : apps) {
@@ -126,7 +129,7 @@ public final class StatsJson {
             app.setAll(tree(snapshot));
         }
         try {
-            return MAPPER.writeValueAsBytes(root);
+            return Json.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render stats", e); // a tree of plain nodes always renders
         }

@@ -18,7 +18,10 @@ public record MasterStatus(String appName, long masterPid, String state, long st
                                int busy) {
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Made on the first status request: a master that nobody asks never loads Jackson's databind. */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
 
     /**
      * What a control socket answers to {@code status}: {@code {"kind": KIND, "apps": [...]}}, the same shape
@@ -26,7 +29,7 @@ public record MasterStatus(String appName, long masterPid, String state, long st
      */
     public static String toJson(String kind, List<MasterStatus> apps) {
         try {
-            return JSON.writeValueAsString(java.util.Map.of("kind", kind, "apps", apps));
+            return Json.MAPPER.writeValueAsString(java.util.Map.of("kind", kind, "apps", apps));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot render a status", e); // records of plain values always render
         }
