@@ -222,6 +222,7 @@ public final class Arbiter {
         slot.bootFailures = 0;
         reportedFailure = null;
         LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
+        launcher.ready(process.handle);
         WorkerProcess old = process.replaces;
         if (old != null) {
             process.replaces = null;

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -51,14 +52,19 @@ public final class Master implements AutoCloseable {
     /** The app's response cache (cache-route...); null when it caches nothing. */
     private volatile dev.malt.server.cache.MasterCache cache;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Which worker makes and which ones use the app's class cache, across reloads. */
+    private final ClassCache classCache;
 
     private AppConfig config;
+    /** Files as the app's user sees them (tyrant mode), else as the master does. */
+    private TouchFiles touchFiles = TouchFiles.DIRECT;
 
     public Master(AppConfig config, LogSink logSink, MasterOptions options) {
         this.config = Objects.requireNonNull(config);
         this.logSink = Objects.requireNonNull(logSink);
         this.options = Objects.requireNonNull(options);
         this.appMetrics = new AppMetrics(config.appName());
+        this.classCache = new ClassCache(config.appName());
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Malt's master needs Linux epoll to share listening sockets with workers: "
                     + Epoll.unavailabilityCause());
@@ -89,8 +95,9 @@ public final class Master implements AutoCloseable {
         // Reading /proc/net/tcp can take a while on a busy host: not on the event loop that carries heartbeats.
         monitorThread.scheduleWithFixedDelay(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         StateDirectory.prepare(config, options.workerOwner(), options.appUser().isPresent());
+        touchFiles = touchFiles();
         Path controlSocket = runtimeDir.resolve("control.sock");
-        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles());
+        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles);
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter, appMetrics);
         startCache(dev.malt.server.cache.CacheSettings.from(config));
         giveToWorkers(controlSocket);
@@ -209,10 +216,15 @@ public final class Master implements AutoCloseable {
 
     private JvmWorkerLauncher launcher(Path controlSocket) {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
+        String classpath = System.getProperty("java.class.path");
+        Optional<ClassCache.Setup> cacheSetup = ClassCache.setup(config, javaHome,
+                JvmWorkerLauncher.jvmFlags(config.heap().orElse(null), config.jvmOptions()), classpath,
+                touchFiles::lastModified);
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
-                config.heap().orElse(null), config.jvmOptions(), System.getProperty("java.class.path"),
+                config.heap().orElse(null), config.jvmOptions(), classpath,
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink,
-                options.appUser().map(user -> user.environment(System.getenv())).orElse(null));
+                options.appUser().map(user -> user.environment(System.getenv())).orElse(null), classCache,
+                cacheSetup.orElse(null));
     }
 
     /** Queues an event for the arbiter: reloads, stops, status queries. */

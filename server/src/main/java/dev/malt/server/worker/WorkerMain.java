@@ -1,5 +1,6 @@
 package dev.malt.server.worker;
 
+import dev.malt.server.classcache.Training;
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.control.ControlMessage;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +50,17 @@ public final class WorkerMain {
     private final Path controlSocket;
     /** Completes with the mercy in ms when the worker must stop. */
     private final CompletableFuture<Long> stop = new CompletableFuture<>();
+    private final StartupPhases phases;
 
-    private WorkerMain(AppConfig config, int workerId, Path controlSocket) {
+    private WorkerMain(AppConfig config, int workerId, Path controlSocket, StartupPhases phases) {
         this.config = config;
         this.workerId = workerId;
         this.controlSocket = controlSocket;
+        this.phases = phases;
     }
 
     public static void main(String[] args) throws IOException {
+        StartupPhases phases = new StartupPhases();
         String app = "app";
         int worker = 0;
         Path control = null;
@@ -72,11 +77,14 @@ public final class WorkerMain {
             System.exit(2);
         }
         Logging.configure(app + " worker " + worker, new FileOutputStream(java.io.FileDescriptor.err));
+        phases.mark("logging");
         AppConfig config = AppConfig.decode(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
-        System.exit(new WorkerMain(config, worker, control).run());
+        phases.mark("config");
+        System.exit(new WorkerMain(config, worker, control, phases).run());
     }
 
     private int run() {
+        Optional<Training> training = Training.fromSystemProperties();
         EventLoopGroup controlGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ControlConnection control = null;
         ServletHost host = null;
@@ -87,8 +95,10 @@ public final class WorkerMain {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
             Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
+            phases.mark("control loop");
             control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
                     () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            phases.mark("control connection");
             StaticFiles statics;
             try {
                 statics = StaticFiles.from(config);
@@ -100,8 +110,10 @@ public final class WorkerMain {
                 return EXIT_BOOT_FAILURE;
             }
             ExecutorService appThreads = WorkerServer.appExecutor(settings());
+            phases.mark("statics and app threads");
             try {
                 host = ServletHost.start(hostSpec(config), appThreads);
+                phases.mark("app deploy");
             } catch (AppLoadException e) {
                 appThreads.shutdownNow();
                 // Reported once by the master, which backs off before the next try.
@@ -117,12 +129,16 @@ public final class WorkerMain {
                 meters = new dev.malt.server.metrics.WorkerMeters(config.threads().isVirtual() ? 0
                         : config.threads().count());
             }
+            phases.mark("cache and meters");
             server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics,
                     meters);
             if (meters != null) {
                 server.bindGauges(meters, app::exceptionCount);
             }
+            phases.mark("server");
             control.send(ControlMessage.of(ControlMessage.READY));
+            phases.log(LOG);
+            training.ifPresent(Training::finishLater);
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
             dev.malt.server.metrics.WorkerMeters reported = meters;
@@ -141,6 +157,8 @@ public final class WorkerMain {
                 LOG.warn("{} request(s) still running, {} connection(s) open after {} ms; exiting anyway",
                         server.inFlight(), server.openConnections(), mercy);
             }
+            // Stopped before its time was up (a reload, say): what it recorded is still worth a cache.
+            training.ifPresent(Training::finish);
             return 0;
         } catch (IOException e) {
             LOG.error("worker cannot start: {}", e.getMessage());
