@@ -30,6 +30,11 @@ public enum CacheFormat {
         String[] endArguments(Path output) {
             return new String[] {"dynamic_dump", output.toString()};
         }
+
+        @Override
+        public boolean needsDirectoryAtLaunch() {
+            return false;
+        }
     },
 
     /**
@@ -51,6 +56,11 @@ public enum CacheFormat {
         String[] endArguments(Path output) {
             return new String[0];
         }
+
+        @Override
+        public boolean needsDirectoryAtLaunch() {
+            return true;
+        }
     };
 
     /** The first release with the AOT cache's one-step recording and {@code AOT.end_recording}. */
@@ -62,6 +72,8 @@ public enum CacheFormat {
     static final String CACHE_PROPERTY = "malt.class-cache";
     static final String OUTPUT_PROPERTY = "malt.class-cache.output";
     static final String FORMAT_PROPERTY = "malt.class-cache.format";
+    /** Given alone: the worker creates the cache's directory, as its user, for a later worker to record into. */
+    static final String DIRECTORY_PROPERTY = "malt.class-cache.directory";
 
     /**
      * Flags in {@code jvm-options} that mean the operator runs class sharing their own way; Malt then stays out.
@@ -121,6 +133,17 @@ public enum CacheFormat {
     }
 
     abstract List<String> recordFlags(Path output);
+
+    /**
+     * Whether the JVM opens its recording's files as it starts (the AOT configuration), so their directory must be
+     * there first; a CDS recording writes only when it ends.
+     */
+    public abstract boolean needsDirectoryAtLaunch();
+
+    /** The property that has a worker create the cache's {@code directory} for a later one to record into. */
+    public static String directoryFlag(Path directory) {
+        return "-D" + DIRECTORY_PROPERTY + "=" + directory;
+    }
 
     /** The diagnostic command's operation on {@code com.sun.management:type=DiagnosticCommand}. */
     String diagnosticCommand() {

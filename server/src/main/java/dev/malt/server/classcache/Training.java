@@ -44,8 +44,20 @@ public final class Training {
         this.output = output;
     }
 
-    /** This worker's recording, when its master made it the one that records. */
+    /**
+     * This worker's recording, when its master made it the one that records. A worker asked only to create the
+     * cache's directory does so here, and records nothing.
+     */
     public static Optional<Training> fromSystemProperties() {
+        String directory = System.getProperty(CacheFormat.DIRECTORY_PROPERTY);
+        if (directory != null) {
+            try {
+                Files.createDirectories(Path.of(directory));
+            } catch (IOException e) {
+                LOG.warn("cannot create {} for the app's class cache: {}; workers start without one", directory,
+                        e.toString());
+            }
+        }
         String cache = System.getProperty(CacheFormat.CACHE_PROPERTY);
         String output = System.getProperty(CacheFormat.OUTPUT_PROPERTY);
         String format = System.getProperty(CacheFormat.FORMAT_PROPERTY);

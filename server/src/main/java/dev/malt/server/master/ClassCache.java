@@ -44,7 +44,7 @@ final class ClassCache {
     enum Role { USE, RECORD, NONE }
 
     /**
-     * @param cache the cache file, null for {@link Role#NONE}
+     * @param cache the cache file; null when the app has none
      * @param flags JVM flags for the worker, before {@code jvm-options}
      * @param setup what it was decided from
      */
@@ -62,9 +62,10 @@ final class ClassCache {
      * reload gets a new cache.
      *
      * @param lastModified a file's time as the worker's user sees it; -1 when it cannot
+     * @param masterMayCreateDirectory workers run as the master's own user: it may create their cache's directory
      */
     record Setup(CacheFormat format, Path directory, String appName, List<String> keyTexts, List<String> keyFiles,
-                 ToLongFunction<Path> lastModified) {
+                 ToLongFunction<Path> lastModified, boolean masterMayCreateDirectory) {
 
         Path cacheFile() {
             CacheKey key = new CacheKey(lastModified).texts("text", keyTexts).files("file", keyFiles);
@@ -99,9 +100,10 @@ final class ClassCache {
      *
      * @param jvmFlags   every flag the workers get besides the cache's (the cache depends on them)
      * @param classpath  Malt's own classpath
+     * @param masterMayCreateDirectory the workers run as the master's user
      */
     static Optional<Setup> setup(AppConfig config, Path javaHome, List<String> jvmFlags, String classpath,
-                                 ToLongFunction<Path> lastModified) {
+                                 ToLongFunction<Path> lastModified, boolean masterMayCreateDirectory) {
         if (!config.classCacheEnabled()) {
             return Optional.empty();
         }
@@ -129,7 +131,7 @@ final class ClassCache {
         config.wars().forEach(war -> files.add(war.toString()));
         config.mounts().forEach(mount -> files.add(mount.target().toString()));
         return Optional.of(new Setup(format.get(), config.stateDir().resolve(DIRECTORY), config.appName(),
-                List.copyOf(texts), List.copyOf(files), lastModified));
+                List.copyOf(texts), List.copyOf(files), lastModified, masterMayCreateDirectory));
     }
 
     /** What the next worker starts with. */
@@ -141,9 +143,29 @@ final class ClassCache {
         if (recorder != null || gaveUp) {
             return Decision.NONE;
         }
+        if (setup.format().needsDirectoryAtLaunch() && !directoryExists(setup)) {
+            // Only a worker may create it (as its user); the next worker records.
+            return new Decision(Role.NONE, cache, List.of(CacheFormat.directoryFlag(setup.directory())), setup);
+        }
         Path output = cache.resolveSibling(cache.getFileName() + "." + ProcessHandle.current().pid() + "-"
                 + ++sequence + ".tmp");
         return new Decision(Role.RECORD, cache, setup.format().recordingFlags(cache, output), setup);
+    }
+
+    private static boolean directoryExists(Setup setup) {
+        if (setup.lastModified().applyAsLong(setup.directory()) >= 0) {
+            return true;
+        }
+        if (!setup.masterMayCreateDirectory()) {
+            return false;
+        }
+        try {
+            Files.createDirectories(setup.directory());
+            return true;
+        } catch (IOException e) {
+            LOG.debug("cannot create {}: {}", setup.directory(), e.toString());
+            return false;
+        }
     }
 
     /** There, and not the file that was distrusted (a new one replaces it by a rename, with its own time). */

@@ -219,7 +219,7 @@ public final class Master implements AutoCloseable {
         String classpath = System.getProperty("java.class.path");
         Optional<ClassCache.Setup> cacheSetup = ClassCache.setup(config, javaHome,
                 JvmWorkerLauncher.jvmFlags(config.heap().orElse(null), config.jvmOptions()), classpath,
-                touchFiles::lastModified);
+                touchFiles::lastModified, options.workerCommandPrefix().isEmpty());
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
                 config.heap().orElse(null), config.jvmOptions(), classpath,
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink,

@@ -54,8 +54,12 @@ class ClassCacheTest {
     }
 
     private Optional<ClassCache.Setup> setup(AppConfig config, Path javaHome) {
+        return setup(config, javaHome, true);
+    }
+
+    private Optional<ClassCache.Setup> setup(AppConfig config, Path javaHome, boolean sameUser) {
         return ClassCache.setup(config, javaHome, JvmWorkerLauncher.jvmFlags(null, config.jvmOptions()),
-                dir.resolve("malt-server.jar").toString(), TouchFiles.DIRECT::lastModified);
+                dir.resolve("malt-server.jar").toString(), TouchFiles.DIRECT::lastModified, sameUser);
     }
 
     private ClassCache.Setup setup() throws IOException {
@@ -125,6 +129,26 @@ class ClassCacheTest {
         ClassCache.Decision third = cache.decide(setup);
         assertEquals(ClassCache.Role.USE, third.role());
         assertEquals(List.of("-XX:SharedArchiveFile=" + setup.cacheFile()), third.flags());
+    }
+
+    @Test
+    void anAotRecordingNeedsItsDirectoryAtLaunchWhichOnlyAWorkerMayCreateForAnotherUser() throws IOException {
+        ClassCache.Setup otherUser = setup(config(), jdk25, false).orElseThrow();
+        ClassCache.Decision first = cache.decide(otherUser);
+        assertEquals(ClassCache.Role.NONE, first.role());
+        assertEquals(List.of("-Dmalt.class-cache.directory=" + dir.resolve("state/class-cache")), first.flags());
+        launch(first);
+        Files.createDirectories(dir.resolve("state/class-cache")); // what that worker did, as its user
+        ClassCache.Decision second = cache.decide(otherUser);
+        assertEquals(ClassCache.Role.RECORD, second.role());
+        assertTrue(second.flags().stream().anyMatch(f -> f.startsWith("-XX:AOTCacheOutput=")), second.flags().toString());
+    }
+
+    @Test
+    void aMasterRunningAsTheWorkersUserCreatesTheDirectoryItself() throws IOException {
+        ClassCache.Decision first = cache.decide(setup(config(), jdk25, true).orElseThrow());
+        assertEquals(ClassCache.Role.RECORD, first.role());
+        assertTrue(Files.isDirectory(dir.resolve("state/class-cache")));
     }
 
     @Test
