@@ -85,7 +85,7 @@ public final class WorkerMain {
 
     private int run() {
         Optional<Training> training = Training.fromSystemProperties();
-        EventLoopGroup controlGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        CompletableFuture<EventLoopGroup> controlGroup = new CompletableFuture<>();
         ControlConnection control = null;
         ServletHost host = null;
         WorkerServer server = null;
@@ -95,10 +95,9 @@ public final class WorkerMain {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
             Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
-            phases.mark("control loop");
-            control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
-                    () -> stop.complete(ORPHAN_MERCY_MILLIS));
-            phases.mark("control connection");
+            // The control connection (Netty's start, the master's descriptors) and the app's own start need nothing
+            // of each other: they run side by side, and the app's failure is reported once both are done.
+            CompletableFuture<ControlConnection> connecting = connectInBackground(controlGroup);
             StaticFiles statics;
             try {
                 statics = StaticFiles.from(config);
@@ -106,6 +105,7 @@ public final class WorkerMain {
                 String message = "a static-map target cannot be used: " + e
                         + " (it was there when the configuration was loaded; create it again or fix the path)";
                 LOG.error("cannot load the app: {}", message);
+                control = connected(connecting);
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, message));
                 return EXIT_BOOT_FAILURE;
             }
@@ -118,6 +118,7 @@ public final class WorkerMain {
                 appThreads.shutdownNow();
                 // Reported once by the master, which backs off before the next try.
                 LOG.error("cannot load the app: {}", e.getMessage());
+                control = connected(connecting);
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
@@ -130,6 +131,8 @@ public final class WorkerMain {
                         : config.threads().count());
             }
             phases.mark("cache and meters");
+            control = connected(connecting);
+            phases.mark("control connection");
             server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics,
                     meters);
             if (meters != null) {
@@ -142,7 +145,7 @@ public final class WorkerMain {
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
             dev.malt.server.metrics.WorkerMeters reported = meters;
-            controlGroup.next().scheduleAtFixedRate(() -> {
+            control.eventLoop().scheduleAtFixedRate(() -> {
                 java.util.Map<String, String> fields = heartbeatSource.heartbeatFields();
                 fields.put("exceptions", Long.toString(heartbeatSource.exceptions() + app.exceptionCount()));
                 link.send(ControlMessage.withFields(ControlMessage.HEARTBEAT, fields));
@@ -185,7 +188,47 @@ public final class WorkerMain {
             if (control != null) {
                 control.close();
             }
-            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            controlGroup.thenAccept(group -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Starts Netty's control loop ({@code controlGroup} completes with it) and connects to the master, on a thread
+     * of its own.
+     */
+    private CompletableFuture<ControlConnection> connectInBackground(CompletableFuture<EventLoopGroup> controlGroup) {
+        CompletableFuture<ControlConnection> connecting = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+                controlGroup.complete(group);
+                connecting.complete(ControlConnection.open(group, controlSocket, config.sockets().size(),
+                        this::onMessage, () -> stop.complete(ORPHAN_MERCY_MILLIS)));
+            } catch (IOException | RuntimeException e) {
+                connecting.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                connecting.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            }
+        }, "control-connect");
+        thread.setDaemon(true);
+        thread.start();
+        return connecting;
+    }
+
+    /** The control connection, once it is up; what stopped it, else. */
+    private static ControlConnection connected(CompletableFuture<ControlConnection> connecting)
+            throws IOException, InterruptedException {
+        try {
+            return connecting.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("the control connection failed", e.getCause());
         }
     }
 
