@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,11 +68,11 @@ class ClassCacheTest {
             reload(malt);
             malt.awaitOutputLine(Duration.ofSeconds(30), "the class cache " + cache, "is not used any more");
 
-            // The next worker records a new one, which the generation after it starts from.
-            reload(malt);
+            // The next worker records a new one, and is replaced by one that starts from it.
+            long recorder = reload(malt).iterator().next();
             Wait.until(RECORDING, () -> count(malt, "wrote the app's class cache " + cache) == 2,
                     () -> "no second cache was written; last lines:\n" + malt.outputTail(30));
-            for (long pid : reload(malt)) {
+            for (long pid : malt.awaitFreshWorkers(1, List.of(recorder), Duration.ofSeconds(90)).values()) {
                 assertStartsFrom(pid, cache, "-XX:SharedArchiveFile=");
             }
         }
@@ -116,6 +117,14 @@ class ClassCacheTest {
             assertEquals(List.of(cache), files.toList(), "only the cache: the recording's own file was renamed");
         }
 
+        // Recording cost the recorder memory: it asks to be replaced, and its successor starts from the cache.
+        malt.awaitOutputLine(Duration.ofSeconds(30), "pid " + recorder + ")", "asks to be replaced");
+        int slot = malt.readyWorkers().entrySet().stream().filter(e -> e.getValue() == recorder)
+                .map(Map.Entry::getKey).findFirst().orElse(1);
+        int workers = Integer.parseInt(option(malt, "workers"));
+        Map<Integer, Long> successors = malt.awaitFreshWorkers(workers, List.of(recorder), Duration.ofSeconds(90));
+        assertStartsFrom(successors.get(slot), cache, flag);
+        // And so does every worker of the next generation.
         for (long pid : reload(malt)) {
             assertStartsFrom(pid, cache, flag);
         }
@@ -128,6 +137,11 @@ class ClassCacheTest {
         assertTrue(cmdline(pid).contains(flag + cache), "worker " + pid + " runs " + cmdline(pid));
         assertTrue(Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
                 .anyMatch(line -> line.endsWith(" " + cache)), "worker " + pid + " has " + cache + " mapped");
+    }
+
+    private static String option(MaltProcess malt, String key) throws IOException {
+        return Files.readAllLines(malt.ini()).stream().filter(line -> line.startsWith(key + " = "))
+                .map(line -> line.substring(key.length() + 3)).reduce((first, last) -> last).orElseThrow();
     }
 
     private static List<String> cmdline(long pid) throws IOException {

@@ -76,12 +76,18 @@ public final class Training {
         return Optional.of(training);
     }
 
-    /** Writes the cache {@link #TRAINING_MILLIS} from now, on a thread of its own: it pauses the JVM a moment. */
-    public void finishLater() {
+    /**
+     * Writes the cache {@link #TRAINING_MILLIS} from now, on a thread of its own (it pauses the JVM a moment), then
+     * runs {@code written} if it did: recording cost this JVM memory that a worker started from the cache does not
+     * spend, so it may ask to be replaced.
+     */
+    public void finishLater(Runnable written) {
         Thread thread = new Thread(() -> {
             try {
                 Thread.sleep(TRAINING_MILLIS);
-                finish();
+                if (finish()) {
+                    written.run();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -90,10 +96,14 @@ public final class Training {
         thread.start();
     }
 
-    /** Ends the recording and publishes the cache, once; a later call (the worker stopping) returns at once. */
-    public synchronized void finish() {
+    /**
+     * Ends the recording and publishes the cache, once; a later call (the worker stopping) returns at once.
+     *
+     * @return whether this call wrote the cache
+     */
+    public synchronized boolean finish() {
         if (done) {
-            return;
+            return false;
         }
         done = true;
         long start = System.nanoTime();
@@ -103,23 +113,24 @@ public final class Training {
         } catch (JMException | RuntimeException e) {
             LOG.warn("the JVM did not write the app's class cache: {}; workers go on starting without one", e.toString());
             deleteQuietly(output);
-            return;
+            return false;
         }
         if (!Files.isRegularFile(output)) {
             LOG.warn("the JVM did not write the app's class cache to {}: {}; workers go on starting without one",
                     output, answer.strip().replace('\n', ' '));
-            return;
+            return false;
         }
         try {
             publish();
         } catch (IOException e) {
             LOG.warn("cannot put the app's class cache in place at {}: {}", cache, e.toString());
             deleteQuietly(output);
-            return;
+            return false;
         }
         LOG.info("wrote the app's class cache {} ({} MiB) in {} ms; the app's next workers start from it", cache,
                 sizeMiB(cache), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         removeOthers();
+        return true;
     }
 
     private String endRecording() throws JMException {

@@ -203,6 +203,13 @@ public final class Arbiter {
                 process.oldestRequest = message.fields().getOrDefault("oldest_uri", "");
             }
             case ControlMessage.BOOT_FAILED -> process.bootFailure = message.text();
+            case ControlMessage.RECYCLE -> {
+                if (process.state == WorkerProcess.State.READY && !process.recycle) {
+                    LOG.info("{} of {} asks to be replaced ({}); recycling it", process, settings.appName(),
+                            message.text());
+                    process.recycle = true;
+                }
+            }
             default -> LOG.warn("{} sent an unknown control message: {}", process, message.verb());
         }
     }

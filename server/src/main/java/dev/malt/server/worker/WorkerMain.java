@@ -141,7 +141,9 @@ public final class WorkerMain {
             phases.mark("server");
             control.send(ControlMessage.of(ControlMessage.READY));
             phases.log(LOG);
-            training.ifPresent(Training::finishLater);
+            ControlConnection recorded = control;
+            training.ifPresent(t -> t.finishLater(() -> recorded.send(ControlMessage.withText(ControlMessage.RECYCLE,
+                    "it recorded the app's class cache; a successor starts from it"))));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
             dev.malt.server.metrics.WorkerMeters reported = meters;
