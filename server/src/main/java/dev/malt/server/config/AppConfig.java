@@ -388,6 +388,11 @@ public final class AppConfig {
                 .toList();
     }
 
+    /** {@code class-cache}: whether workers make and start from a class cache (see dev.malt.server.classcache). */
+    public boolean classCacheEnabled() {
+        return !"off".equals(string("class-cache").orElse("auto"));
+    }
+
     /** Worker heap as {@code -Xmx} takes it: {@code 512m}. */
     public Optional<String> heap() {
         return string("heap");

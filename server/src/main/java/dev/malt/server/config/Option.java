@@ -162,6 +162,11 @@ public final class Option {
             "extra worker JVM flags; one value may hold several, separated by spaces");
     static final Option HEAP = scalar("heap", PROCESSES, ValueType.memorySize(), null,
             "worker heap size (-Xmx), e.g. 512m or 2g");
+    // Worker start-up (issue #10, lean-cds): parsed classes shared by an app's workers and reloads
+    static final Option CLASS_CACHE = scalar("class-cache", PROCESSES,
+            ValueType.checked("auto|off", dev.malt.server.classcache.CacheFormat::normalizeSetting), "auto",
+            "auto: one worker writes a class cache to the state directory (an AOT cache on JDK 25+, else an AppCDS"
+                    + " archive) and later workers and reloads start from it; off: none");
     static final Option HARAKIRI = scalar("harakiri", PROCESSES, ValueType.integer(0, Integer.MAX_VALUE), "0",
             "recycle a worker whose request runs longer than this many seconds; 0 = off");
     static final Option MAX_REQUESTS = scalar("max-requests", PROCESSES, ValueType.integer(0, Integer.MAX_VALUE), "0",

@@ -8,7 +8,7 @@ import java.util.Map;
  * One line on a master/worker control connection: a verb, then {@code key=value} fields, or free text
  * for {@link #BOOT_FAILED}. Text lines keep the connection easy to watch with strace or socat.
  *
- * <p>Worker to master: {@link #READY}, {@link #HEARTBEAT}, {@link #METRICS}, {@link #BOOT_FAILED}.
+ * <p>Worker to master: {@link #READY}, {@link #HEARTBEAT}, {@link #METRICS}, {@link #BOOT_FAILED}, {@link #RECYCLE}.
  * Master to worker: {@link #STOP}. The listening descriptors travel before any line (SCM_RIGHTS).
  */
 public record ControlMessage(String verb, Map<String, String> fields, String text) {
@@ -23,6 +23,11 @@ public record ControlMessage(String verb, Map<String, String> fields, String tex
     public static final int MAX_LINE_BYTES = 64 * 1024;
     /** The app could not be loaded; the text says why. The worker exits right after. */
     public static final String BOOT_FAILED = "BOOT_FAILED";
+    /**
+     * The worker asks to be replaced as max-requests would have it (a successor first); the text says why. The one
+     * that recorded the app's class cache does, to give back what recording cost it.
+     */
+    public static final String RECYCLE = "RECYCLE";
     /** Stop accepting, finish in-flight requests within {@code mercy} ms, exit. */
     public static final String STOP = "STOP";
 

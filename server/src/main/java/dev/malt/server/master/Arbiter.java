@@ -210,6 +210,13 @@ public final class Arbiter {
                 process.oldestRequest = message.fields().getOrDefault("oldest_uri", "");
             }
             case ControlMessage.BOOT_FAILED -> process.bootFailure = message.text();
+            case ControlMessage.RECYCLE -> {
+                if (process.state == WorkerProcess.State.READY && !process.recycle) {
+                    LOG.info("{} of {} asks to be replaced ({}); recycling it", process, settings.appName(),
+                            message.text());
+                    process.recycle = true;
+                }
+            }
             default -> LOG.warn("{} sent an unknown control message: {}", process, message.verb());
         }
     }
@@ -235,6 +242,7 @@ public final class Arbiter {
         } else {
             LOG.info("{} of {} ready in {} ms", process, settings.appName(), now - process.spawnedAt);
         }
+        launcher.ready(process.handle);
         WorkerProcess old = process.replaces;
         if (old != null) {
             process.replaces = null;

@@ -58,6 +58,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private final LogSink sink;
     /** What workers start from instead of the master's environment, if set (tyrant mode); {@code env} is added. */
     private final Map<String, String> baseEnvironment;
+    /** The app's class cache across reloads, and this config's setup of it; null when off. */
+    private final ClassCache classCache;
+    private final ClassCache.Setup classCacheSetup;
 
     public JvmWorkerLauncher(Spec spec, LogSink sink) {
         this(spec, sink, null);
@@ -65,13 +68,35 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     /** @param baseEnvironment replaces the master's environment for workers (tyrant mode: root's is not theirs) */
     public JvmWorkerLauncher(Spec spec, LogSink sink, Map<String, String> baseEnvironment) {
+        this(spec, sink, baseEnvironment, null, null);
+    }
+
+    JvmWorkerLauncher(Spec spec, LogSink sink, Map<String, String> baseEnvironment, ClassCache classCache,
+                      ClassCache.Setup classCacheSetup) {
         this.spec = spec;
         this.sink = sink;
         this.baseEnvironment = baseEnvironment == null ? null : Map.copyOf(baseEnvironment);
+        this.classCache = classCacheSetup == null ? null : classCache;
+        this.classCacheSetup = classCacheSetup;
     }
 
-    /** The full command line for a worker slot; public so {@code malt} can show it. */
+    /** The flags every worker gets before {@code jvm-options}, which come after them and win. */
+    static List<String> jvmFlags(String heap, List<String> jvmOptions) {
+        List<String> flags = new ArrayList<>(DEFAULT_JVM_FLAGS);
+        if (heap != null) {
+            flags.add("-Xmx" + heap);
+        }
+        flags.addAll(jvmOptions);
+        return flags;
+    }
+
+    /** The full command line for a worker slot, without a class cache; public so {@code malt} can show it. */
     public List<String> command(int slot) {
+        return command(slot, List.of());
+    }
+
+    /** The full command line for a worker slot; {@code cacheFlags} go before {@code jvm-options}. */
+    List<String> command(int slot, List<String> cacheFlags) {
         List<String> command = new ArrayList<>(spec.commandPrefix());
         if (dropsPrivileges()) {
             // Change directory once privileges are dropped, so the worker starts only where its user may go.
@@ -84,6 +109,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         if (spec.heap() != null) {
             command.add("-Xmx" + spec.heap());
         }
+        command.addAll(cacheFlags);
         command.addAll(spec.jvmOptions());
         command.add("-cp");
         command.add(spec.classpath());
@@ -106,8 +132,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         if (!Files.isExecutable(spec.javaHome().resolve("bin").resolve("java"))) {
             throw new IOException("no java at " + spec.javaHome().resolve("bin/java") + " (java-home)");
         }
+        ClassCache.Decision cache = classCache == null ? ClassCache.Decision.NONE : classCache.decide(classCacheSetup);
         // With privileges to drop, the JDK would chdir as root before setpriv runs: start in /, let env go there.
-        ProcessBuilder builder = new ProcessBuilder(command(slot))
+        ProcessBuilder builder = new ProcessBuilder(command(slot, cache.flags()))
                 .directory(dropsPrivileges() ? Path.of("/").toFile() : spec.workDir().toFile())
                 .redirectErrorStream(true);
         // systemd's variables are the master's: a worker (or its app) must not notify systemd or take sockets.
@@ -128,7 +155,18 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 "log-" + spec.appName() + "-" + slot + "-" + process.pid());
         pump.setDaemon(true);
         pump.start();
-        return new ProcessWorkerHandle(process);
+        WorkerHandle handle = new ProcessWorkerHandle(process);
+        if (classCache != null) {
+            classCache.launched(cache, handle);
+        }
+        return handle;
+    }
+
+    @Override
+    public void ready(WorkerHandle worker) {
+        if (classCache != null) {
+            classCache.ready(worker);
+        }
     }
 
     /** Copies worker output into the master's log, a line at a time, each at most {@link OutputPump#DEFAULT_MAX_LINE}. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,14 +54,19 @@ public final class Master implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /** Wakes the arbiter when a touch-reload file changes, so it need not wait for its next poll; or null. */
     private dev.malt.server.watch.FileChanges.Subscription touchWatch;
+    /** Which worker makes and which ones use the app's class cache, across reloads. */
+    private final ClassCache classCache;
 
     private AppConfig config;
+    /** Files as the app's user sees them (tyrant mode), else as the master does. */
+    private TouchFiles touchFiles = TouchFiles.DIRECT;
 
     public Master(AppConfig config, LogSink logSink, MasterOptions options) {
         this.config = Objects.requireNonNull(config);
         this.logSink = Objects.requireNonNull(logSink);
         this.options = Objects.requireNonNull(options);
         this.appMetrics = new AppMetrics(config.appName());
+        this.classCache = new ClassCache(config.appName());
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("Malt's master needs Linux epoll to share listening sockets with workers: "
                     + Epoll.unavailabilityCause());
@@ -91,8 +97,9 @@ public final class Master implements AutoCloseable {
         // Reading /proc/net/tcp can take a while on a busy host: not on the event loop that carries heartbeats.
         monitorThread.scheduleWithFixedDelay(queueMonitor::check, 1, 1, TimeUnit.SECONDS);
         StateDirectory.prepare(config, options.workerOwner(), options.appUser().isPresent());
+        touchFiles = touchFiles();
         Path controlSocket = runtimeDir.resolve("control.sock");
-        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles());
+        arbiter = new Arbiter(settings(config), launcher(controlSocket), MasterClock.SYSTEM, touchFiles);
         controlServer = ControlServer.start(group, controlSocket, sockets.descriptors(), arbiter, appMetrics);
         watchTouchFiles(config);
         startCache(dev.malt.server.cache.CacheSettings.from(config));
@@ -237,10 +244,15 @@ public final class Master implements AutoCloseable {
 
     private JvmWorkerLauncher launcher(Path controlSocket) {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
+        String classpath = JavaRuntime.workerClasspath();
+        Optional<ClassCache.Setup> cacheSetup = ClassCache.setup(config, javaHome,
+                JvmWorkerLauncher.jvmFlags(config.heap().orElse(null), config.jvmOptions()), classpath,
+                touchFiles::lastModified, options.workerCommandPrefix().isEmpty());
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
-                config.heap().orElse(null), config.jvmOptions(), JavaRuntime.workerClasspath(),
+                config.heap().orElse(null), config.jvmOptions(), classpath,
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink,
-                options.appUser().map(user -> user.environment(System.getenv())).orElse(null));
+                options.appUser().map(user -> user.environment(System.getenv())).orElse(null), classCache,
+                cacheSetup.orElse(null));
     }
 
     /** Queues an event for the arbiter: reloads, stops, status queries. */

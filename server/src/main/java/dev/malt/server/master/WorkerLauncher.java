@@ -11,4 +11,8 @@ public interface WorkerLauncher {
      * @throws IOException if the process could not be started at all (bad java-home, for example)
      */
     WorkerHandle launch(int slot) throws IOException;
+
+    /** The worker sent READY: what it was started with was good enough to start. */
+    default void ready(WorkerHandle worker) {
+    }
 }

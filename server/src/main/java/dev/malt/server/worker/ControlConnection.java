@@ -73,6 +73,11 @@ final class ControlConnection {
         }
     }
 
+    /** The event loop the connection runs on: the worker's heartbeat runs there too. */
+    io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
     List<FileDescriptor> descriptors() {
         return descriptors;
     }

@@ -1,5 +1,6 @@
 package dev.malt.server.worker;
 
+import dev.malt.server.classcache.Training;
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.control.ControlMessage;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +50,17 @@ public final class WorkerMain {
     private final Path controlSocket;
     /** Completes with the mercy in ms when the worker must stop. */
     private final CompletableFuture<Long> stop = new CompletableFuture<>();
+    private final StartupPhases phases;
 
-    private WorkerMain(AppConfig config, int workerId, Path controlSocket) {
+    private WorkerMain(AppConfig config, int workerId, Path controlSocket, StartupPhases phases) {
         this.config = config;
         this.workerId = workerId;
         this.controlSocket = controlSocket;
+        this.phases = phases;
     }
 
     public static void main(String[] args) throws IOException {
+        StartupPhases phases = new StartupPhases();
         String app = "app";
         int worker = 0;
         Path control = null;
@@ -72,12 +77,15 @@ public final class WorkerMain {
             System.exit(2);
         }
         Logging.configure(app + " worker " + worker, new FileOutputStream(java.io.FileDescriptor.err));
+        phases.mark("logging");
         AppConfig config = AppConfig.decode(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
-        System.exit(new WorkerMain(config, worker, control).run());
+        phases.mark("config");
+        System.exit(new WorkerMain(config, worker, control, phases).run());
     }
 
     private int run() {
-        EventLoopGroup controlGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Optional<Training> training = Training.fromSystemProperties();
+        CompletableFuture<EventLoopGroup> controlGroup = new CompletableFuture<>();
         ControlConnection control = null;
         ServletHost host = null;
         WorkerServer server = null;
@@ -87,8 +95,9 @@ public final class WorkerMain {
             // A terminal's Ctrl-C reaches every process of the group; the master coordinates the stop.
             Signal.handle(new Signal("INT"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
             Signal.handle(new Signal("TERM"), s -> stop.complete(config.workerReloadMercySeconds() * 1000L));
-            control = ControlConnection.open(controlGroup, controlSocket, config.sockets().size(), this::onMessage,
-                    () -> stop.complete(ORPHAN_MERCY_MILLIS));
+            // The control connection (Netty's start, the master's descriptors) and the app's own start need nothing
+            // of each other: they run side by side, and the app's failure is reported once both are done.
+            CompletableFuture<ControlConnection> connecting = connectInBackground(controlGroup);
             StaticFiles statics;
             try {
                 statics = StaticFiles.from(config);
@@ -96,16 +105,20 @@ public final class WorkerMain {
                 String message = "a static-map target cannot be used: " + e
                         + " (it was there when the configuration was loaded; create it again or fix the path)";
                 LOG.error("cannot load the app: {}", message);
+                control = connected(connecting);
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, message));
                 return EXIT_BOOT_FAILURE;
             }
             ExecutorService appThreads = WorkerServer.appExecutor(settings());
+            phases.mark("statics and app threads");
             try {
                 host = ServletHost.start(hostSpec(config), appThreads);
+                phases.mark("app deploy");
             } catch (AppLoadException e) {
                 appThreads.shutdownNow();
                 // Reported once by the master, which backs off before the next try.
                 LOG.error("cannot load the app: {}", e.getMessage());
+                control = connected(connecting);
                 control.send(ControlMessage.withText(ControlMessage.BOOT_FAILED, e.getMessage()));
                 return EXIT_BOOT_FAILURE;
             }
@@ -117,16 +130,24 @@ public final class WorkerMain {
                 meters = new dev.malt.server.metrics.WorkerMeters(config.threads().isVirtual() ? 0
                         : config.threads().count());
             }
+            phases.mark("cache and meters");
+            control = connected(connecting);
+            phases.mark("control connection");
             server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics,
                     meters);
             if (meters != null) {
                 server.bindGauges(meters, app::exceptionCount);
             }
+            phases.mark("server");
             control.send(ControlMessage.of(ControlMessage.READY));
+            phases.log(LOG);
+            ControlConnection recorded = control;
+            training.ifPresent(t -> t.finishLater(() -> recorded.send(ControlMessage.withText(ControlMessage.RECYCLE,
+                    "it recorded the app's class cache; a successor starts from it"))));
             WorkerServer heartbeatSource = server;
             ControlConnection link = control;
             dev.malt.server.metrics.WorkerMeters reported = meters;
-            controlGroup.next().scheduleAtFixedRate(() -> {
+            control.eventLoop().scheduleAtFixedRate(() -> {
                 java.util.Map<String, String> fields = heartbeatSource.heartbeatFields();
                 fields.put("exceptions", Long.toString(heartbeatSource.exceptions() + app.exceptionCount()));
                 link.send(ControlMessage.withFields(ControlMessage.HEARTBEAT, fields));
@@ -141,6 +162,8 @@ public final class WorkerMain {
                 LOG.warn("{} request(s) still running, {} connection(s) open after {} ms; exiting anyway",
                         server.inFlight(), server.openConnections(), mercy);
             }
+            // Stopped before its time was up (a reload, say): what it recorded is still worth a cache.
+            training.ifPresent(Training::finish);
             return 0;
         } catch (IOException e) {
             LOG.error("worker cannot start: {}", e.getMessage());
@@ -167,7 +190,47 @@ public final class WorkerMain {
             if (control != null) {
                 control.close();
             }
-            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            controlGroup.thenAccept(group -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Starts Netty's control loop ({@code controlGroup} completes with it) and connects to the master, on a thread
+     * of its own.
+     */
+    private CompletableFuture<ControlConnection> connectInBackground(CompletableFuture<EventLoopGroup> controlGroup) {
+        CompletableFuture<ControlConnection> connecting = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+                controlGroup.complete(group);
+                connecting.complete(ControlConnection.open(group, controlSocket, config.sockets().size(),
+                        this::onMessage, () -> stop.complete(ORPHAN_MERCY_MILLIS)));
+            } catch (IOException | RuntimeException e) {
+                connecting.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                connecting.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            }
+        }, "control-connect");
+        thread.setDaemon(true);
+        thread.start();
+        return connecting;
+    }
+
+    /** The control connection, once it is up; what stopped it, else. */
+    private static ControlConnection connected(CompletableFuture<ControlConnection> connecting)
+            throws IOException, InterruptedException {
+        try {
+            return connecting.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("the control connection failed", e.getCause());
         }
     }
 

@@ -1115,6 +1115,26 @@ class ArbiterTest {
         }
 
         @Test
+        void aWorkerThatAsksToBeReplacedIsRecycledAlone() throws Exception {
+            start(settings().workers(2));
+            List<FakeWorker> old = readyAll();
+
+            say(old.get(0), ControlMessage.withText(ControlMessage.RECYCLE, "it recorded the app's class cache"));
+            turn();
+            assertEquals(List.of(1, 2, 1), launcher.slots());
+            assertEquals(0, stopsSentTo(old.get(0)), "still serving until its successor is ready");
+            say(old.get(0), ControlMessage.withText(ControlMessage.RECYCLE, "again"));
+            clock.advance(1_000);
+            turn();
+            assertEquals(3, launcher.launched.size(), "never more than one successor per slot");
+
+            ready(launcher.last());
+            turn();
+            assertEquals(1, stopsSentTo(old.get(0)));
+            assertEquals(0, stopsSentTo(old.get(1)));
+        }
+
+        @Test
         void reloadOnRssRecyclesThatWorkerAlone() throws Exception {
             start(settings().workers(2).reloadOnRss(512L << 20));
             List<FakeWorker> old = readyAll();
