@@ -126,7 +126,11 @@ final class ClassCache {
         texts.addAll(jvmFlags);
         config.servletClass().ifPresent(texts::add);
         config.mounts().forEach(mount -> texts.add(mount.contextPath()));
-        List<String> files = new ArrayList<>(List.of(classpath.split(java.io.File.pathSeparator)));
+        List<String> files = new ArrayList<>();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            // "lib/*": the directory's time changes whenever a jar in it is added, removed or replaced (dpkg renames)
+            files.add(entry.endsWith("/*") ? entry.substring(0, entry.length() - 2) : entry);
+        }
         files.addAll(config.classpath());
         config.wars().forEach(war -> files.add(war.toString()));
         config.mounts().forEach(mount -> files.add(mount.target().toString()));
