@@ -81,7 +81,8 @@ class ClassCacheTest {
     private final Endpoint http = Endpoint.freeTcp();
 
     private MaltProcess start(MaltProcess.Builder builder) {
-        return builder.httpSocket(http).option("state-dir", builder.path("state").toString()).start();
+        return builder.httpSocket(http).option("state-dir", builder.path("state").toString())
+                .option("class-cache", "auto").start();
     }
 
     /** A graceful reload (SIGHUP); returns the new workers' pids once they all serve. */

@@ -497,6 +497,12 @@ public final class MaltProcess implements AutoCloseable {
             for (Map.Entry<String, String> option : options) {
                 text.append(option.getKey()).append(" = ").append(option.getValue()).append('\n');
             }
+            if (options.stream().noneMatch(o -> o.getKey().equals("class-cache"))) {
+                // With the default (auto), the worker that records the class cache is replaced once, 10 s after it
+                // started: tests that follow workers by pid would see one more worker than they made. ClassCacheTest
+                // tests the class cache, with class-cache = auto.
+                text.append("class-cache = off\n");
+            }
             Path file = dir.resolve(name + ".ini");
             try {
                 Files.writeString(file, text, StandardCharsets.UTF_8);

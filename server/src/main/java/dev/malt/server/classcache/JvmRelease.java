@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * that JVM.
  *
  * @param feature  the feature release: 17, 21, 25...
+ * @param update   the update release: 15 for 17.0.15, 0 for 25
  * @param identity what tells one build from another (the whole file, with the path), for the cache's key
  */
-public record JvmRelease(int feature, String identity) {
+public record JvmRelease(int feature, int update, String identity) {
 
-    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"?(\\d+)(?:\\.(\\d+))?");
+    private static final Pattern JAVA_VERSION =
+            Pattern.compile("(?m)^JAVA_VERSION=\"?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:_(\\d+))?");
 
     /** The JVM under {@code javaHome}, or empty when it has no readable {@code release} file. */
     public static Optional<JvmRelease> read(Path javaHome) {
@@ -28,14 +30,25 @@ public record JvmRelease(int feature, String identity) {
         }
     }
 
-    /** {@code JAVA_VERSION="17.0.15"} gives 17; the old {@code "1.8.0_392"} gives 8. Empty without the line. */
+    /**
+     * {@code JAVA_VERSION="17.0.15"} gives 17 and update 15; the old {@code "1.8.0_392"} gives 8 and 392. Empty
+     * without the line.
+     */
     static Optional<JvmRelease> parse(String release, Path javaHome) {
         Matcher m = JAVA_VERSION.matcher(release);
         if (!m.find()) {
             return Optional.empty();
         }
         int first = Integer.parseInt(m.group(1));
-        int feature = first == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : first;
-        return Optional.of(new JvmRelease(feature, javaHome.toAbsolutePath().normalize() + "\n" + release));
+        boolean legacy = first == 1 && m.group(2) != null;
+        int feature = legacy ? Integer.parseInt(m.group(2)) : first;
+        String update = legacy ? m.group(4) : m.group(3);
+        return Optional.of(new JvmRelease(feature, update == null ? 0 : Integer.parseInt(update),
+                javaHome.toAbsolutePath().normalize() + "\n" + release));
+    }
+
+    /** Whether this JVM is {@code feature}.x.{@code update} or later. */
+    public boolean atLeast(int feature, int update) {
+        return this.feature > feature || this.feature == feature && this.update >= update;
     }
 }

@@ -5,7 +5,6 @@ import dev.malt.server.classcache.CacheKey;
 import dev.malt.server.classcache.JvmRelease;
 import dev.malt.server.classcache.Training;
 import dev.malt.server.config.AppConfig;
-import dev.malt.server.worker.WorkerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,8 @@ import java.util.function.ToLongFunction;
  * records at a time, each into a file named for it, so two never write the same file.
  *
  * <p>A cache that a worker could not use (the JVM warns and starts without it: another build, a damaged file) or
- * that a worker died with before it was ready (a truncated file crashes JDK 17 as it maps it) is distrusted until a
- * new one replaces it: the next worker records one.
+ * that a worker crashed with before it was ready (a truncated file crashes JDK 17 as it maps it) is distrusted until
+ * a new one replaces it: the next worker records one.
  *
  * <p>Called on the arbiter thread, and from process exit callbacks.
  */
@@ -39,6 +38,12 @@ final class ClassCache {
     /** Recordings that may end without a cache before this master stops trying. */
     static final int MAX_FAILED_RECORDINGS = 2;
     static final String DIRECTORY = "class-cache";
+    /**
+     * How a JVM that crashed ends (128 + SIGABRT, SIGBUS, SIGSEGV): a damaged cache crashes JDK 17 as it maps it,
+     * and HotSpot's crash handler aborts. Not SIGKILL, which is the master stopping a worker still starting (a
+     * reload, a boot timeout), nor an app that cannot load.
+     */
+    static final java.util.Set<Integer> CRASHES = java.util.Set.of(134, 135, 139);
 
     /** What a worker is started with. */
     enum Role { USE, RECORD, NONE }
@@ -95,15 +100,17 @@ final class ClassCache {
     }
 
     /**
-     * The class cache setup of {@code config} for workers run by the JVM in {@code javaHome}; empty when
+     * The class cache setup of {@code config} for workers run by the JVM in {@code javaHome} ({@code release}, read
+     * from it); empty when
      * {@code class-cache = off}, when that JVM cannot make one, or when {@code jvm-options} manage class sharing.
      *
      * @param jvmFlags   every flag the workers get besides the cache's (the cache depends on them)
      * @param classpath  Malt's own classpath
      * @param masterMayCreateDirectory the workers run as the master's user
      */
-    static Optional<Setup> setup(AppConfig config, Path javaHome, List<String> jvmFlags, String classpath,
-                                 ToLongFunction<Path> lastModified, boolean masterMayCreateDirectory) {
+    static Optional<Setup> setup(AppConfig config, Path javaHome, Optional<JvmRelease> release, List<String> jvmFlags,
+                                 String classpath, ToLongFunction<Path> lastModified,
+                                 boolean masterMayCreateDirectory) {
         if (!config.classCacheEnabled()) {
             return Optional.empty();
         }
@@ -113,7 +120,6 @@ final class ClassCache {
                     config.appName(), own.get());
             return Optional.empty();
         }
-        Optional<JvmRelease> release = JvmRelease.read(javaHome);
         Optional<CacheFormat> format = release.flatMap(CacheFormat::forRelease);
         if (format.isEmpty()) {
             LOG.info("the JVM in {} cannot make a class cache for {} (no release file, or older than JDK 17); its"
@@ -211,8 +217,8 @@ final class ClassCache {
 
     private synchronized void exited(WorkerHandle worker, int exitCode) {
         Decision decision = starting.remove(worker.pid());
-        if (decision != null && exitCode != WorkerMain.EXIT_BOOT_FAILURE) {
-            distrust(decision, "worker pid " + worker.pid() + " started from it and died before it was ready (exit"
+        if (decision != null && CRASHES.contains(exitCode)) {
+            distrust(decision, "worker pid " + worker.pid() + " started from it and crashed before it was ready (exit"
                     + " code " + exitCode + ")");
         }
     }

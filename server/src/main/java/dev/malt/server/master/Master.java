@@ -1,5 +1,6 @@
 package dev.malt.server.master;
 
+import dev.malt.server.classcache.JvmRelease;
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ListenSpec;
 import dev.malt.server.logging.LogSink;
@@ -244,12 +245,14 @@ public final class Master implements AutoCloseable {
 
     private JvmWorkerLauncher launcher(Path controlSocket) {
         Path javaHome = config.javaHome().orElse(JavaRuntime.current());
+        Optional<JvmRelease> release = JvmRelease.read(javaHome);
+        List<String> defaultFlags = JvmWorkerLauncher.defaultFlags(release);
         String classpath = JavaRuntime.workerClasspath();
-        Optional<ClassCache.Setup> cacheSetup = ClassCache.setup(config, javaHome,
-                JvmWorkerLauncher.jvmFlags(config.heap().orElse(null), config.jvmOptions()), classpath,
+        Optional<ClassCache.Setup> cacheSetup = ClassCache.setup(config, javaHome, release,
+                JvmWorkerLauncher.jvmFlags(defaultFlags, config.heap().orElse(null), config.jvmOptions()), classpath,
                 touchFiles::lastModified, options.workerCommandPrefix().isEmpty());
         return new JvmWorkerLauncher(new JvmWorkerLauncher.Spec(config.appName(), options.workerCommandPrefix(), javaHome,
-                config.heap().orElse(null), config.jvmOptions(), classpath,
+                defaultFlags, config.heap().orElse(null), config.jvmOptions(), classpath,
                 controlSocket, config.baseDir(), config.env(), config.encode()), logSink,
                 options.appUser().map(user -> user.environment(System.getenv())).orElse(null), classCache,
                 cacheSetup.orElse(null));

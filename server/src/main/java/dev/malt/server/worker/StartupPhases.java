@@ -21,11 +21,12 @@ final class StartupPhases {
     private final long mainEpochMillis = System.currentTimeMillis();
     private final long mainCpuMillis = cpuMillis();
     private final StringBuilder line = new StringBuilder();
+    private final StringBuilder besides = new StringBuilder();
     private long lastNanos = mainNanos;
     private long lastCpuMillis = mainCpuMillis;
 
     /** Marks the end of a step that began where the previous one ended. */
-    void mark(String step) {
+    synchronized void mark(String step) {
         long now = System.nanoTime();
         long cpu = cpuMillis();
         line.append(", ").append(step).append(' ').append(TimeUnit.NANOSECONDS.toMillis(now - lastNanos))
@@ -34,12 +35,18 @@ final class StartupPhases {
         lastCpuMillis = cpu;
     }
 
-    void log(Logger log) {
+    /** A step that ran on another thread, beside the others, for {@code nanos}. */
+    synchronized void aside(String step, long nanos) {
+        besides.append(", ").append(step).append(' ').append(TimeUnit.NANOSECONDS.toMillis(nanos)).append(" ms");
+    }
+
+    synchronized void log(Logger log) {
         if (log.isDebugEnabled()) {
             // Only now, and only for debug: the management classes cost a worker tens of milliseconds to load.
             long bootMillis = mainEpochMillis - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            log.debug("startup: jvm boot {} ms (cpu {}){}; since main {} ms (cpu {})", bootMillis, mainCpuMillis, line,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mainNanos), lastCpuMillis - mainCpuMillis);
+            log.debug("startup: jvm boot {} ms (cpu {}){}; since main {} ms (cpu {}); beside them{}", bootMillis,
+                    mainCpuMillis, line, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mainNanos),
+                    lastCpuMillis - mainCpuMillis, besides);
         }
     }
 

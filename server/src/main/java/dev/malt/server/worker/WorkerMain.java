@@ -132,7 +132,7 @@ public final class WorkerMain {
             }
             phases.mark("cache and meters");
             control = connected(connecting);
-            phases.mark("control connection");
+            phases.mark("wait for control");
             server = WorkerServer.start(settings(), listeners(control.descriptors()), handler, appThreads, statics,
                     meters);
             if (meters != null) {
@@ -202,10 +202,15 @@ public final class WorkerMain {
         CompletableFuture<ControlConnection> connecting = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
+                long start = System.nanoTime();
                 EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
                 controlGroup.complete(group);
-                connecting.complete(ControlConnection.open(group, controlSocket, config.sockets().size(),
-                        this::onMessage, () -> stop.complete(ORPHAN_MERCY_MILLIS)));
+                long looping = System.nanoTime();
+                ControlConnection connection = ControlConnection.open(group, controlSocket, config.sockets().size(),
+                        this::onMessage, () -> stop.complete(ORPHAN_MERCY_MILLIS));
+                phases.aside("control loop", looping - start);
+                phases.aside("control connection", System.nanoTime() - looping);
+                connecting.complete(connection);
             } catch (IOException | RuntimeException e) {
                 connecting.completeExceptionally(e);
             } catch (InterruptedException e) {

@@ -33,7 +33,12 @@ class CacheFormatTest {
     @Test
     void aReleaseFileWithoutAVersionIsNoJvmToMakeACacheWith() {
         assertEquals(Optional.empty(), JvmRelease.parse("IMPLEMENTOR=\"Someone\"\n", HOME));
-        assertEquals(8, JvmRelease.parse("JAVA_VERSION=\"1.8.0_392\"", HOME).orElseThrow().feature());
+        JvmRelease legacy = JvmRelease.parse("JAVA_VERSION=\"1.8.0_392\"", HOME).orElseThrow();
+        assertEquals(List.of(8, 392), List.of(legacy.feature(), legacy.update()));
+        JvmRelease lts = JvmRelease.parse("JAVA_VERSION=\"17.0.15\"", HOME).orElseThrow();
+        assertEquals(List.of(17, 15), List.of(lts.feature(), lts.update()));
+        assertTrue(lts.atLeast(17, 11) && lts.atLeast(11, 99) && !lts.atLeast(17, 16) && !lts.atLeast(21, 0));
+        assertEquals(0, JvmRelease.parse("JAVA_VERSION=\"25\"", HOME).orElseThrow().update());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.malt.server.classcache.CacheFormat;
+import dev.malt.server.classcache.JvmRelease;
 import dev.malt.server.config.AppConfig;
 import dev.malt.server.config.ConfigLoader;
 import dev.malt.server.worker.WorkerMain;
@@ -58,7 +59,9 @@ class ClassCacheTest {
     }
 
     private Optional<ClassCache.Setup> setup(AppConfig config, Path javaHome, boolean sameUser) {
-        return ClassCache.setup(config, javaHome, JvmWorkerLauncher.jvmFlags(null, config.jvmOptions()),
+        Optional<JvmRelease> release = JvmRelease.read(javaHome);
+        return ClassCache.setup(config, javaHome, release,
+                JvmWorkerLauncher.jvmFlags(JvmWorkerLauncher.defaultFlags(release), null, config.jvmOptions()),
                 dir.resolve("malt-server.jar").toString(), TouchFiles.DIRECT::lastModified, sameUser);
     }
 
@@ -178,10 +181,12 @@ class ClassCacheTest {
     }
 
     @Test
-    void anAppThatFailsToLoadSaysNothingAboutTheCache() throws IOException {
+    void anAppThatFailsToLoadOrAWorkerKilledWhileStartingSaysNothingAboutTheCache() throws IOException {
         ClassCache.Setup setup = setup();
         publish(setup.cacheFile(), 1_000_000);
         launch(cache.decide(setup)).exit(WorkerMain.EXIT_BOOT_FAILURE);
+        launch(cache.decide(setup)).exit(137); // a reload stopped it before it was ready
+        launch(cache.decide(setup)).exit(1); // its master went away
         assertEquals(ClassCache.Role.USE, cache.decide(setup).role());
     }
 
