@@ -80,7 +80,8 @@ public final class Tmux implements AutoCloseable {
      */
     public int exitStatus() {
         String[] status = {""};
-        Wait.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+        // the terminal may close (EOF on the pty) some time before the JVM behind it has run its exit hooks
+        Wait.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
             status[0] = tmux("display-message", "-p", "-t", session,
                     "#{pane_dead_status}/#{pane_dead_signal}").trim();
             return !status[0].equals("/");
