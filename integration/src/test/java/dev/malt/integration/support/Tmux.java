@@ -19,6 +19,8 @@ public final class Tmux implements AutoCloseable {
     private final String session = "t";
     /** The tmux server's socket file, removed at the end: tmux leaves it behind when killed. */
     private String socketPath = "";
+    /** Where the shell around the program writes its exit status. */
+    private java.nio.file.Path statusFile;
 
     private Tmux(String server) {
         this.server = server;
@@ -27,9 +29,18 @@ public final class Tmux implements AutoCloseable {
     /** Runs {@code command} (a shell command line) in a new {@code columns} x {@code rows} terminal. */
     public static Tmux run(String command, int columns, int rows) {
         Tmux tmux = new Tmux("malt-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            tmux.statusFile = java.nio.file.Files.createTempFile("malt-tmux-status-", ".txt");
+            java.nio.file.Files.delete(tmux.statusFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The shell around the program writes its exit status to a file: tmux may mark the pane dead when the
+        // terminal closes, before the program has exited, and then never record a status.
+        String wrapped = command + "; echo $? > '" + tmux.statusFile + "'";
         // remain-on-exit, set before the program starts: the pane stays after it ends, so its end can be seen
         tmux.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";", "new-session", "-d", "-s",
-                tmux.session, "-x", Integer.toString(columns), "-y", Integer.toString(rows), command);
+                tmux.session, "-x", Integer.toString(columns), "-y", Integer.toString(rows), wrapped);
         tmux.socketPath = tmux.tmux("display-message", "-p", "-t", tmux.session, "#{socket_path}").trim();
         return tmux;
     }
@@ -71,26 +82,23 @@ public final class Tmux implements AutoCloseable {
 
     /** Whether the program in the terminal has ended. */
     public boolean exited() {
-        return tmux("display-message", "-p", "-t", session, "#{pane_dead}").trim().equals("1");
+        return java.nio.file.Files.exists(statusFile)
+                || tmux("display-message", "-p", "-t", session, "#{pane_dead}").trim().equals("1");
     }
 
-    /**
-     * The program's exit status, once {@link #exited()}. tmux marks the pane dead a moment before it records the
-     * status, so this waits for the status itself; a program killed by a signal fails with the signal's number.
-     */
+    /** The program's exit status, once {@link #exited()}; 128 + N when a signal N ended it, as a shell says. */
     public int exitStatus() {
         String[] status = {""};
-        // the terminal may close (EOF on the pty) some time before the JVM behind it has run its exit hooks
         Wait.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
-            status[0] = tmux("display-message", "-p", "-t", session,
-                    "#{pane_dead_status}/#{pane_dead_signal}").trim();
-            return !status[0].equals("/");
-        }, () -> "tmux never recorded how the program ended:\n" + screen());
-        String code = status[0].substring(0, status[0].indexOf('/'));
-        if (code.isEmpty()) {
-            throw new AssertionError("the program was killed by signal " + status[0].substring(1) + ":\n" + screen());
-        }
-        return Integer.parseInt(code);
+            try {
+                status[0] = java.nio.file.Files.exists(statusFile)
+                        ? java.nio.file.Files.readString(statusFile).trim() : "";
+            } catch (IOException e) {
+                status[0] = "";
+            }
+            return !status[0].isEmpty();
+        }, () -> "the program in the terminal never ended:\n" + screen());
+        return Integer.parseInt(status[0]);
     }
 
     private String tmux(String... args) {
@@ -122,6 +130,11 @@ public final class Tmux implements AutoCloseable {
             tmux("kill-server");
         } catch (AssertionError | UncheckedIOException ignored) {
             // already gone
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(statusFile);
+        } catch (IOException ignored) {
+            // a few bytes left in the temp dir
         }
         if (!socketPath.isEmpty()) {
             try {
