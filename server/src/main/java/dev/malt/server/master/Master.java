@@ -210,6 +210,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalArgumentException("the sockets of " + config.appName() + " changed; restart it instead");
         }
         config = next;
+        classCache.retry();
         StateDirectory.prepare(next, options.workerOwner(), options.appUser().isPresent());
         reconfigureCache(next);
         arbiter.post(new MasterEvent.Reconfigure(settings(next), launcher(runtimeDir.resolve("control.sock")), reason));
