@@ -297,6 +297,45 @@ class TyrantTest {
         }
     }
 
+    @Test
+    void theClassCacheIsWrittenByTheAppsUserWhereTheyMayWriteOnly() throws Exception {
+        Layout layout = Layout.create("tyrant-cache");
+        Path state = layout.home().resolve("state");
+        Path inner = layout.vault().resolve("inner");
+        layout.app("cached", "state-dir = " + state + "\n");
+        layout.app("sneaky", "state-dir = " + inner + "\n");
+
+        try (MaltProcess emperor = layout.start()) {
+            awaitServing(emperor, "cached");
+            Path directory = state.resolve("class-cache");
+            Wait.until(Duration.ofSeconds(120), () -> emperor.output().contains("wrote the app's class cache "
+                    + directory), () -> "no class cache was written; last lines:\n" + emperor.outputTail(30));
+            Path cache;
+            try (var files = Files.list(directory)) {
+                cache = files.filter(f -> f.toString().endsWith(".jsa")).findFirst().orElseThrow();
+            }
+            assertEquals(uid, Users.ownerOf(directory), "the directory is made by the app's user");
+            assertEquals(uid, Users.ownerOf(cache), "the cache is written by the app's user");
+            // The worker that wrote it is replaced by one that starts from it.
+            Wait.until(UP, () -> emperor.readyWorkersOf("cached").stream().anyMatch(pid -> startsFrom(pid, cache)),
+                    () -> "no worker of cached started from " + cache + ": " + emperor.appStatus("cached"));
+
+            awaitSettled(emperor, "sneaky");
+            assertFalse(Files.exists(inner.resolve("class-cache")), "something wrote in " + inner
+                    + ", which only root can reach");
+        }
+    }
+
+    private static boolean startsFrom(long pid, Path cache) {
+        try {
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+            return List.of(cmdline.split("\0")).contains("-XX:SharedArchiveFile=" + cache);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static void awaitServing(MaltProcess emperor, String app) {

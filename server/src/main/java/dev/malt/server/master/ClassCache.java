@@ -89,6 +89,10 @@ final class ClassCache {
     private final Map<Path, Long> distrusted = new HashMap<>();
     /** Workers started from a cache and not yet ready, by pid. */
     private final Map<Long, Decision> starting = new HashMap<>();
+    /** Workers asked to create the cache's directory and not yet ready, by pid. */
+    private final java.util.Set<Long> creatingDirectory = new java.util.HashSet<>();
+    /** A worker asked to create the directory was ready: it had its chance. */
+    private boolean directoryTried;
 
     ClassCache(String appName) {
         this(appName, ClassCache::mapsFile);
@@ -154,6 +158,10 @@ final class ClassCache {
             return Decision.NONE;
         }
         if (setup.format().needsDirectoryAtLaunch() && !directoryExists(setup)) {
+            if (directoryTried) {
+                giveUp("its workers cannot create " + setup.directory() + " (see their warning)");
+                return Decision.NONE;
+            }
             // Only a worker may create it (as its user); the next worker records.
             return new Decision(Role.NONE, cache, List.of(CacheFormat.directoryFlag(setup.directory())), setup);
         }
@@ -202,12 +210,23 @@ final class ClassCache {
                 worker.onExit().thenAccept(code -> recorded(worker, decision));
             }
             case NONE -> {
+                if (!decision.flags().isEmpty()) {
+                    creatingDirectory.add(worker.pid());
+                    worker.onExit().thenAccept(code -> forget(worker));
+                }
             }
         }
     }
 
+    private synchronized void forget(WorkerHandle worker) {
+        creatingDirectory.remove(worker.pid());
+    }
+
     /** {@code worker} is ready: if it was to start from a cache, did its JVM map it? */
     synchronized void ready(WorkerHandle worker) {
+        if (creatingDirectory.remove(worker.pid())) {
+            directoryTried = true;
+        }
         Decision decision = starting.remove(worker.pid());
         if (decision != null && !mapped.test(worker.pid(), decision.cache().getFileName().toString())) {
             distrust(decision, "worker pid " + worker.pid() + " could not use it (see the JVM's warning above:"
@@ -234,13 +253,24 @@ final class ClassCache {
         }
         failedRecordings++;
         if (failedRecordings >= MAX_FAILED_RECORDINGS) {
-            gaveUp = true;
-            LOG.warn("the class cache of {} was not written by {} workers in a row (see their log lines); its workers"
-                    + " start without one until the master restarts", appName, failedRecordings);
+            giveUp("it was not written by " + failedRecordings + " workers in a row (see their log lines)");
         } else {
             LOG.info("worker pid {} of {} ended without writing the app's class cache; the next worker records it",
                     worker.pid(), appName);
         }
+    }
+
+    private void giveUp(String why) {
+        gaveUp = true;
+        LOG.warn("the class cache of {} is given up: {}; its workers start without one until its config is reloaded",
+                appName, why);
+    }
+
+    /** A new config: what failed before may work now (a directory made writable, another JDK). */
+    synchronized void retry() {
+        gaveUp = false;
+        failedRecordings = 0;
+        directoryTried = false;
     }
 
     private void distrust(Decision decision, String why) {

@@ -237,6 +237,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalArgumentException("the sockets of " + config.appName() + " changed; restart it instead");
         }
         config = next;
+        classCache.retry();
         StateDirectory.prepare(next, options.workerOwner(), options.appUser().isPresent());
         reconfigureCache(next);
         watchTouchFiles(next);

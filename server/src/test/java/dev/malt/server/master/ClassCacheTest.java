@@ -148,6 +148,18 @@ class ClassCacheTest {
     }
 
     @Test
+    void aDirectoryTheWorkersCannotCreateIsAskedForOnceThenTheCacheIsGivenUp() throws IOException {
+        ClassCache.Setup otherUser = setup(config(), jdk25, false).orElseThrow();
+        FakeWorker first = launch(cache.decide(otherUser));
+        FakeWorker second = launch(cache.decide(otherUser)); // started before the first could try
+        assertEquals(List.of("-Dmalt.class-cache.directory=" + dir.resolve("state/class-cache")),
+                cache.decide(otherUser).flags());
+        cache.ready(first); // it tried, and the directory is still not there
+        cache.ready(second);
+        assertEquals(ClassCache.Decision.NONE, cache.decide(otherUser));
+    }
+
+    @Test
     void aMasterRunningAsTheWorkersUserCreatesTheDirectoryItself() throws IOException {
         ClassCache.Decision first = cache.decide(setup(config(), jdk25, true).orElseThrow());
         assertEquals(ClassCache.Role.RECORD, first.role());
@@ -163,6 +175,8 @@ class ClassCacheTest {
         launch(retry).exit(0); // the JVM could not write it (a full disk, say)
         assertEquals(ClassCache.Role.NONE, cache.decide(setup).role(),
                 "after " + ClassCache.MAX_FAILED_RECORDINGS + " failures the master stops trying");
+        cache.retry(); // the config was reloaded: perhaps the operator fixed it
+        assertEquals(ClassCache.Role.RECORD, cache.decide(setup).role());
     }
 
     @Test
